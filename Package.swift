@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// Aegis: a scripting REPL for adversarial robustness and self-supervised pretraining.
+import PackageDescription
+
+let unsafeFast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+  name: "Aegis",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "aegis", targets: ["aegis"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+  ],
+  targets: [
+    // C libraries from Debian's -dev packages.
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+
+    // Library modules: data flows Data -> Tensor -> NN -> Robust/SSL -> Plot; Lang binds them.
+    .target(name: "AegisTensor", dependencies: ["CBLAS"], swiftSettings: unsafeFast),
+    .target(name: "AegisData", dependencies: ["AegisTensor", "CZlib"], swiftSettings: unsafeFast),
+    .target(name: "AegisNN", dependencies: ["AegisTensor", "AegisData"], swiftSettings: unsafeFast),
+    .target(name: "AegisRobust", dependencies: ["AegisTensor", "AegisNN", "AegisData"]),
+    .target(name: "AegisSSL", dependencies: ["AegisTensor", "AegisNN", "AegisData", "AegisRobust"]),
+    .target(name: "AegisPlot", dependencies: []),
+    .target(name: "AegisLang", dependencies: ["AegisTensor"]),
+    .target(name: "AegisNotebook", dependencies: ["AegisLang", "AegisPlot", .product(name: "Ink", package: "Ink")]),
+    .executableTarget(name: "aegis", dependencies: [
+      "AegisLang", "AegisNotebook", "AegisNN", "AegisData", "CReadline",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    // One test target per module.
+    .testTarget(name: "AegisTensorTests", dependencies: ["AegisTensor"]),
+    .testTarget(name: "AegisNNTests", dependencies: ["AegisNN", "AegisTensor", "AegisData"]),
+    .testTarget(name: "AegisDataTests", dependencies: ["AegisData", "AegisTensor"]),
+    .testTarget(name: "AegisRobustTests", dependencies: ["AegisRobust", "AegisNN", "AegisData", "AegisTensor"]),
+    .testTarget(name: "AegisSSLTests", dependencies: ["AegisSSL", "AegisRobust", "AegisNN", "AegisData", "AegisTensor"]),
+    .testTarget(name: "AegisPlotTests", dependencies: ["AegisPlot"]),
+    .testTarget(name: "AegisLangTests", dependencies: ["AegisLang"]),
+    .testTarget(name: "AegisNotebookTests", dependencies: ["AegisNotebook", "AegisLang"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,48 @@
+// Splitting loops over the two cores: only for large element counts, where it pays.
+
+import Dispatch
+
+enum Parallel {
+  /// Work below this many elements runs on one thread (thread start-up costs more).
+  static let threshold = 1 << 16
+  /// How many chunks to split into (the machines we target have 2 cores).
+  static let workers = max(1, min(8, ProcessInfoCores.count))
+
+  /// Calls `body(range)` on disjoint ranges covering `0..<count`, in parallel when large.
+  static func forRanges(_ count: Int, grain: Int = threshold, _ body: (Range<Int>) -> Void) {
+    if count < grain || workers == 1 {
+      body(0..<count)
+      return
+    }
+    let chunks = workers
+    let size = (count + chunks - 1) / chunks
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+      let lo = c * size
+      let hi = min(count, lo + size)
+      if lo < hi { body(lo..<hi) }
+    }
+  }
+
+  /// Calls `body(i)` for every `i` in `0..<count`, spread over the cores.
+  static func forEach(_ count: Int, _ body: (Int) -> Void) {
+    if count == 1 || workers == 1 {
+      for i in 0..<count { body(i) }
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: count, execute: body)
+  }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum ProcessInfoCores {
+  static let count: Int = {
+    #if canImport(Glibc)
+    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    #else
+    return 2
+    #endif
+  }()
+}
