@@ -1,0 +1,56 @@
+// Batch normalization over channels (BatchNorm2d for [N, C, H, W], BatchNorm1d for [N, C]).
+// Train mode: batch statistics, running statistics updated. Eval mode: running statistics.
+// Frozen (partial fine-tuning): running statistics used and never updated, even in train mode.
+
+import AegisTensor
+
+/// Per-channel batch normalization with affine weight and bias.
+public final class BatchNorm: Layer {
+  public let weight: Tensor
+  public let bias: Tensor
+  public let runningMean: Tensor
+  public let runningVar: Tensor
+  public let numBatchesTracked: Tensor
+  public let momentum: Float
+  public let epsilon: Float
+  /// When set, behaves as in eval mode regardless of `isTraining` (frozen statistics).
+  public var isFrozen = false
+  /// When false, train mode still normalizes with batch statistics but leaves the running
+  /// statistics alone (training-time attacks in "train" BN mode must not pollute them).
+  public var updatesRunningStatistics = true
+
+  public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+    weight = parameter(.ones([channels]))
+    bias = parameter(.zeros([channels]))
+    runningMean = .zeros([channels])
+    runningVar = .ones([channels])
+    numBatchesTracked = .zeros([])
+    self.momentum = momentum
+    self.epsilon = epsilon
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor {
+    guard isTraining && !isFrozen else {
+      return x.batchNormInference(gamma: weight, beta: bias, mean: runningMean, variance: runningVar, epsilon: epsilon)
+    }
+    let (y, mean, variance) = x.batchNormTraining(gamma: weight, beta: bias, epsilon: epsilon)
+    if updatesRunningStatistics { updateRunningStatistics(mean: mean, variance: variance, samples: x.count / x.shape[1]) }
+    return y
+  }
+
+  /// PyTorch's rule: exponential average, with the unbiased variance.
+  private func updateRunningStatistics(mean: [Float], variance: [Float], samples: Int) {
+    let unbias = samples > 1 ? Float(samples) / Float(samples - 1) : 1
+    for c in 0..<mean.count {
+      runningMean.storage[c] = (1 - momentum) * runningMean.storage[c] + momentum * mean[c]
+      runningVar.storage[c] = (1 - momentum) * runningVar.storage[c] + momentum * variance[c] * unbias
+    }
+    numBatchesTracked.storage[0] += 1
+  }
+
+  public override var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+  public override var ownBuffers: [(name: String, tensor: Tensor)] {
+    [("running_mean", runningMean), ("running_var", runningVar), ("num_batches_tracked", numBatchesTracked)]
+  }
+  public override var summary: String { "BatchNorm(\(weight.count))" + (isFrozen ? " frozen" : "") }
+}

@@ -1,0 +1,25 @@
+// Fully connected layer: y = x·Wᵀ + b, weight [out, in] as in PyTorch.
+
+import AegisTensor
+
+/// `y = x·Wᵀ + b` on [N, in] inputs.
+public final class Linear: Layer {
+  public let weight: Tensor
+  public let bias: Tensor?
+
+  public init(inputSize: Int, outputSize: Int, bias useBias: Bool = true, rng: inout RandomGenerator) {
+    weight = parameter(.kaimingUniform([outputSize, inputSize], fanIn: inputSize, rng: &rng))
+    bias = useBias ? parameter(.kaimingUniform([outputSize], fanIn: inputSize, rng: &rng)) : nil
+  }
+
+  public override func forward(_ x: Tensor) -> Tensor {
+    let y = x.matmul(weight, transposeOther: true)
+    return bias.map { y + $0 } ?? y
+  }
+
+  public override var ownParameters: [(name: String, tensor: Tensor)] {
+    [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+  }
+
+  public override var summary: String { "Linear(\(weight.shape[1])→\(weight.shape[0]))" }
+}

@@ -1,0 +1,94 @@
+// Builders for the model families: `mlp`, `cnn` (the anchors' SmallCNN, same parameter names)
+// and `resnet` (pre-activation ResNets: the anchors' PreActResNetMini at depth 8, up to the
+// paper's ResNet-50v2 at depth 50).
+
+import AegisTensor
+
+public enum ModelBuilder {
+  /// Builds a model from its recipe (weights initialized from `config.seed`).
+  public static func build(_ config: ModelConfig) throws -> Model {
+    try validate(config)
+    var rng = RandomGenerator(seed: config.seed)
+    let backbone = try makeBackbone(config, rng: &rng)
+    let head = try self.head(for: config, outputs: config.numClasses, rng: &rng)
+    let normalize = config.mean.isEmpty ? nil : Normalize(mean: config.mean, std: config.std)
+    return Model(config: config, normalize: normalize, backbone: backbone, head: head)
+  }
+
+  static func validate(_ c: ModelConfig) throws {
+    guard c.inputShape.count == 3, c.inputShape.allSatisfy({ $0 > 0 }) else {
+      throw ModelConfigError("input shape must be [channels, height, width], got \(c.inputShape)")
+    }
+    guard c.numClasses >= 2 else { throw ModelConfigError("a classifier needs at least 2 classes, got \(c.numClasses)") }
+    guard c.width >= 1 else { throw ModelConfigError("width must be at least 1, got \(c.width)") }
+    guard c.mean.count == c.std.count, c.mean.isEmpty || c.mean.count == c.inputShape[0] else {
+      throw ModelConfigError("normalization needs one mean and one std per input channel (\(c.inputShape[0]))")
+    }
+    if c.architecture == "resnet" {
+      guard ResNetLayout(depth: c.depth) != nil else {
+        throw ModelConfigError("resnet depth must be one of 8, 14, 20, 18, 34, 50 (got \(c.depth)); 8 is the small default, 50 the paper's ResNet-50v2")
+      }
+    }
+    if c.architecture == "cnn", c.inputShape[1] % 4 != 0 || c.inputShape[2] % 4 != 0 {
+      throw ModelConfigError("cnn needs height and width divisible by 4 (two 2×2 max-pools), got \(c.inputShape)")
+    }
+    guard ["mlp", "cnn", "resnet"].contains(c.architecture) else {
+      throw ModelConfigError("unknown architecture \"\(c.architecture)\": use mlp, cnn or resnet")
+    }
+  }
+
+  static func makeBackbone(_ c: ModelConfig, rng: inout RandomGenerator) throws -> Sequential {
+    switch c.architecture {
+    case "mlp": return mlpBackbone(c, rng: &rng)
+    case "cnn": return cnnBackbone(c, rng: &rng)
+    default: return try resnetParts(c, rng: &rng).backbone
+    }
+  }
+
+  /// The head of `config`'s architecture with `outputs` classes.
+  public static func head(for c: ModelConfig, outputs: Int, rng: inout RandomGenerator) throws -> Layer {
+    switch c.architecture {
+    case "mlp":
+      return Sequential([("fc\(c.depth + 1)", Linear(inputSize: c.width, outputSize: outputs, rng: &rng))])
+    case "cnn":
+      let w = c.width
+      let flat = 2 * w * (c.inputShape[1] / 4) * (c.inputShape[2] / 4)
+      return Sequential([
+        ("flatten", Flatten()), ("fc1", Linear(inputSize: flat, outputSize: 200, rng: &rng)), ("relu5", ReLU()),
+        ("fc2", Linear(inputSize: 200, outputSize: outputs, rng: &rng)),
+      ])
+    default:
+      var headRng = rng
+      let parts = try resnetParts(c, rng: &headRng, headOutputs: outputs)
+      rng = headRng
+      return parts.head
+    }
+  }
+
+  // MARK: MLP
+
+  static func mlpBackbone(_ c: ModelConfig, rng: inout RandomGenerator) -> Sequential {
+    var layers: [(String, Layer)] = [("flatten", Flatten())]
+    var inputs = c.inputShape.reduce(1, *)
+    for i in 1...max(c.depth, 1) {
+      layers.append(("fc\(i)", Linear(inputSize: inputs, outputSize: c.width, rng: &rng)))
+      layers.append(("relu\(i)", ReLU()))
+      inputs = c.width
+    }
+    return Sequential(layers)
+  }
+
+  // MARK: SmallCNN
+
+  static func cnnBackbone(_ c: ModelConfig, rng: inout RandomGenerator) -> Sequential {
+    let w = c.width, ch = c.inputShape[0]
+    return Sequential([
+      ("conv1", Conv2d(ch, w, kernel: 3, padding: 1, rng: &rng)), ("relu1", ReLU()),
+      ("conv2", Conv2d(w, w, kernel: 3, padding: 1, rng: &rng)), ("relu2", ReLU()),
+      ("pool1", MaxPool2d(kernel: 2)),
+      ("conv3", Conv2d(w, 2 * w, kernel: 3, padding: 1, rng: &rng)), ("relu3", ReLU()),
+      ("conv4", Conv2d(2 * w, 2 * w, kernel: 3, padding: 1, rng: &rng)), ("relu4", ReLU()),
+      ("pool2", MaxPool2d(kernel: 2)),
+    ])
+  }
+}

@@ -1,0 +1,134 @@
+// The training loop: epochs over shuffled batches, a pluggable per-batch loss (standard,
+// adversarial, pretext…), a learning-rate schedule, per-epoch evaluation and history,
+// progress reports, and cancellation checked between batches (Ctrl-C in the REPL).
+
+import AegisData
+import AegisTensor
+import Foundation
+
+/// Settings of a training run.
+public struct TrainingOptions {
+  public var epochs = 1
+  public var batchSize = 128
+  public var learningRate: Double = 0.05
+  public var momentum: Double = 0.9
+  public var weightDecay: Double = 0
+  public var nesterov = false
+  /// "sgd" or "adam".
+  public var optimizer = "sgd"
+  public var schedule: LearningRateSchedule = .constant
+  public var seed: UInt64 = 0
+  public var augmentation: Augmentation? = nil
+  public init() {}
+}
+
+/// What the loop reports while it runs.
+public struct TrainingProgress {
+  public var epoch: Int, epochs: Int, batch: Int, batches: Int
+  public var loss: Double, accuracy: Double
+  public var elapsed: Double
+  /// Seconds left in the whole run, estimated from the pace so far.
+  public var remaining: Double
+}
+
+/// Computes the loss of one batch (and the logits used for the running accuracy).
+public typealias BatchLoss = (_ model: Model, _ images: Tensor, _ labels: [Int], _ rng: inout RandomGenerator) -> (loss: Tensor, logits: Tensor)
+
+/// Extra metrics measured after each epoch (validation accuracy, robust accuracy…).
+public typealias EpochEvaluation = (_ model: Model, _ epoch: Int) throws -> [String: Double]
+
+/// Plain cross-entropy on clean images.
+public let standardLoss: BatchLoss = { model, images, labels, _ in
+  let logits = model(images)
+  return (logits.crossEntropy(labels), logits)
+}
+
+/// Where a run stopped early, with the history so far (the model keeps its last weights).
+public struct TrainingInterrupted: Error, CustomStringConvertible {
+  public let history: History
+  public let epoch: Int, batch: Int
+  public var description: String {
+    "interrupted at epoch \(epoch) batch \(batch); the model keeps the weights of its last completed batch"
+  }
+}
+
+public enum Trainer {
+  /// Trains `model` in place and returns its history.
+  public static func train(
+    _ model: Model, on data: Dataset, options: TrainingOptions, label: String = "train",
+    loss: BatchLoss = standardLoss, evaluation: EpochEvaluation? = nil,
+    progress: ((TrainingProgress) -> Void)? = nil
+  ) throws -> History {
+    let history = History(label: label)
+    let trainable = model.parameters.filter(\.requiresGrad)
+    let optimizer = makeOptimizer(options, trainable)
+    let batchesPerEpoch = (data.count + options.batchSize - 1) / options.batchSize
+    let total = batchesPerEpoch * options.epochs
+    var rng = RandomGenerator(seed: options.seed)
+    let start = Date()
+    var iteration = 0
+    let wasTraining = model.isTraining
+    defer { model.setTraining(wasTraining) }
+    for epoch in 1...max(options.epochs, 1) {
+      model.setTraining(true)
+      let epochStart = Date()
+      var lossSum = 0.0, correct = 0, seen = 0, batchIndex = 0
+      for (images, labels) in try data.batches(size: options.batchSize, shuffle: true, seed: rng.next(), augmentation: options.augmentation) {
+        if Cancellation.isRequested {
+          throw TrainingInterrupted(history: history, epoch: epoch, batch: batchIndex)
+        }
+        optimizer.learningRate = Float(options.schedule.rate(
+          base: options.learningRate, iteration: iteration, epoch: epoch - 1, total: total))
+        let (batchLoss, logits) = loss(model, images, labels, &rng)
+        batchLoss.backward()
+        optimizer.step()
+        model.zeroGrad()
+        lossSum += Double(batchLoss.scalar) * Double(labels.count)
+        correct += Int((logits.accuracy(labels) * Double(labels.count)).rounded())
+        seen += labels.count
+        batchIndex += 1
+        iteration += 1
+        if let progress {
+          let elapsed = Date().timeIntervalSince(start)
+          progress(TrainingProgress(
+            epoch: epoch, epochs: options.epochs, batch: batchIndex, batches: batchesPerEpoch,
+            loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen), elapsed: elapsed,
+            remaining: elapsed / Double(iteration) * Double(total - iteration)))
+        }
+      }
+      var metrics: [String: Double] = [
+        "loss": lossSum / Double(max(seen, 1)), "acc": Double(correct) / Double(max(seen, 1)),
+        "lr": Double(optimizer.learningRate), "time": Date().timeIntervalSince(epochStart),
+      ]
+      if let evaluation {
+        model.setTraining(false)
+        for (k, v) in try evaluation(model, epoch) { metrics[k] = v }
+      }
+      history.append(EpochRecord(epoch: epoch, metrics: metrics))
+    }
+    return history
+  }
+
+  static func makeOptimizer(_ o: TrainingOptions, _ parameters: [Tensor]) -> Optimizer {
+    if o.optimizer == "adam" {
+      return Adam(parameters: parameters, learningRate: Float(o.learningRate), weightDecay: Float(o.weightDecay))
+    }
+    return SGD(parameters: parameters, learningRate: Float(o.learningRate), momentum: Float(o.momentum),
+               weightDecay: Float(o.weightDecay), nesterov: o.nesterov)
+  }
+
+  /// Top-1 accuracy in eval mode, without recording gradients.
+  public static func accuracy(of model: Model, on data: Dataset, batchSize: Int = 256) throws -> Double {
+    let wasTraining = model.isTraining
+    model.setTraining(false)
+    defer { model.setTraining(wasTraining) }
+    var correct = 0
+    try withoutGrad {
+      for (images, labels) in try data.batches(size: batchSize, shuffle: false, seed: 0, augmentation: nil) {
+        try Cancellation.check()
+        correct += Int((model(images).accuracy(labels) * Double(labels.count)).rounded())
+      }
+    }
+    return Double(correct) / Double(max(data.count, 1))
+  }
+}
