@@ -32,7 +32,7 @@ public struct TrainingProgress {
 }
 
 /// Computes the loss of one batch (and the logits used for the running accuracy).
-public typealias BatchLoss = (_ model: Model, _ images: Tensor, _ labels: [Int], _ rng: inout RandomGenerator) -> (loss: Tensor, logits: Tensor)
+public typealias BatchLoss = (_ model: Model, _ images: Tensor, _ labels: [Int], _ rng: inout RandomGenerator) throws -> (loss: Tensor, logits: Tensor)
 
 /// Extra metrics measured after each epoch (validation accuracy, robust accuracy…).
 public typealias EpochEvaluation = (_ model: Model, _ epoch: Int) throws -> [String: Double]
@@ -79,7 +79,7 @@ public enum Trainer {
         }
         optimizer.learningRate = Float(options.schedule.rate(
           base: options.learningRate, iteration: iteration, epoch: epoch - 1, total: total))
-        let (batchLoss, logits) = loss(model, images, labels, &rng)
+        let (batchLoss, logits) = try loss(model, images, labels, &rng)
         batchLoss.backward()
         optimizer.step()
         model.zeroGrad()

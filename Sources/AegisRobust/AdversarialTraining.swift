@@ -1,0 +1,68 @@
+// Adversarial training losses for the Trainer: Madry PGD training, TRADES (Zhang et al. 2019),
+// and the paper's ½·clean + ½·adversarial mix (Chen et al. 2020, pretraining; method.md §4.2).
+// Where the training-time attack runs BN (eval statistics, or batch statistics as the official
+// code) is an explicit option; running statistics are never updated by attack passes.
+
+import AegisNN
+import AegisTensor
+
+/// How adversarial examples enter the training loss.
+public enum AdversarialObjective: Equatable, Sendable {
+  /// CE on adversarial examples only (Madry et al. 2018).
+  case madry
+  /// ½ CE(clean) + ½ CE(adversarial) (the paper's pretraining loss).
+  case mixed
+  /// CE(clean) + β·KL(clean ‖ adversarial), adversarial examples from KL-PGD (Zhang et al. 2019).
+  case trades(beta: Double)
+
+  public var label: String {
+    switch self {
+    case .madry: return "madry"
+    case .mixed: return "mixed"
+    case .trades(let b): return "trades(β=\(b))"
+    }
+  }
+}
+
+public enum AdversarialTraining {
+  /// A batch loss that attacks each batch with `attack` and combines as `objective`.
+  public static func loss(attack: Attack, objective: AdversarialObjective = .madry, batchNormInTrainMode: Bool = false) -> BatchLoss {
+    { model, images, labels, _ in
+      let adversarial: Tensor
+      if case .trades = objective {
+        adversarial = try tradesExamples(model, images, attack: attack, batchNormInTrainMode: batchNormInTrainMode)
+      } else {
+        adversarial = try attack.run(on: model, images: images, labels: labels, batchNormInTrainMode: batchNormInTrainMode)
+      }
+      switch objective {
+      case .madry:
+        let logits = model(adversarial)
+        return (logits.crossEntropy(labels), logits)
+      case .mixed:
+        let cleanLogits = model(images), advLogits = model(adversarial)
+        return (0.5 * cleanLogits.crossEntropy(labels) + 0.5 * advLogits.crossEntropy(labels), advLogits)
+      case .trades(let beta):
+        let cleanLogits = model(images), advLogits = model(adversarial)
+        return (cleanLogits.crossEntropy(labels) + Float(beta) * advLogits.klDivergence(from: cleanLogits.detached()), advLogits)
+      }
+    }
+  }
+
+  /// TRADES' inner maximization: PGD on KL(f(x) ‖ f(x′)). The official code starts from
+  /// x + 0.001·N(0, 1); here the start is uniform in the ε-ball like every other PGD.
+  static func tradesExamples(_ model: Model, _ images: Tensor, attack: Attack, batchNormInTrainMode: Bool) throws -> Tensor {
+    try ClassifierState.forAttack(model, batchNormInTrainMode: batchNormInTrainMode) {
+      let target = withoutGrad { model(images) }
+      let objective: AttackObjective = { x in
+        let logits = model(x)
+        let p = target.softmax(), logP = target.logSoftmax()
+        return ((p * (logP - logits.logSoftmax())).sum(axes: [1]), nil)
+      }
+      var s = attack.settings
+      s.loss = .crossEntropy
+      s.randomStart = true
+      s.restarts = 1
+      return try Attack(kind: .pgd, settings: s).run(objective: objective, images: images)
+    }
+  }
+}

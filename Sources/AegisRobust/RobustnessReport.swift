@@ -1,0 +1,88 @@
+// Sound robustness evaluation: clean accuracy, then each attack run only on the points still
+// robust (AutoAttack's protocol), giving the per-example worst case and a per-attack breakdown,
+// with sanity flags printed next to the numbers.
+
+import AegisData
+import AegisNN
+import AegisTensor
+import Foundation
+
+/// Clean and robust accuracy of one model under a list of attacks.
+public struct RobustnessReport: CustomStringConvertible {
+  public var model: String
+  public var examples: Int
+  public var cleanAccuracy: Double
+  /// Accuracy after each attack in sequence (cumulative worst case), with the attack's settings.
+  public var breakdown: [(attack: String, settings: String, accuracy: Double, seconds: Double)]
+  /// Accuracy under each attack alone, on the clean-correct points.
+  public var individual: [String: Double]
+  public var flags: [String]
+  public var robustAccuracy: Double { breakdown.last?.accuracy ?? cleanAccuracy }
+
+  public var description: String {
+    var lines = ["\(model): n = \(examples), clean accuracy \(Self.percent(cleanAccuracy))"]
+    for b in breakdown {
+      lines.append("  after \(b.attack.padding(toLength: 14, withPad: " ", startingAt: 0)) \(Self.percent(b.accuracy))   [\(b.settings); \(String(format: "%.1fs", b.seconds))]")
+    }
+    if breakdown.count > 1 { lines.append("  worst case over \(breakdown.count) attacks: \(Self.percent(robustAccuracy))") }
+    for f in flags { lines.append("  ⚠ \(f)") }
+    return lines.joined(separator: "\n")
+  }
+
+  static func percent(_ v: Double) -> String { String(format: "%.2f%%", v * 100) }
+}
+
+public enum RobustEvaluation {
+  /// Evaluates `classifier` on `data` under `attacks` (each only on still-robust points).
+  public static func evaluate(_ classifier: Classifier, on data: Dataset, attacks: [Attack], batchSize: Int = 256) throws -> RobustnessReport {
+    var robust = try cleanCorrect(classifier, data, batchSize: batchSize)
+    let clean = Double(robust.filter { $0 }.count) / Double(max(data.count, 1))
+    var report = RobustnessReport(model: classifier.label, examples: data.count, cleanAccuracy: clean, breakdown: [], individual: [:], flags: [])
+    let cleanRobust = robust
+    for attack in attacks {
+      let start = Date()
+      let broken = try brokenBy(attack, classifier, data, among: robust, batchSize: batchSize)
+      var alone = cleanRobust
+      for i in broken { robust[i] = false; alone[i] = false }
+      report.breakdown.append((attack.name, attack.description, Double(robust.filter { $0 }.count) / Double(max(data.count, 1)), Date().timeIntervalSince(start)))
+    }
+    report.flags = SanityChecks.flags(for: report, classes: classifier.numClasses)
+    return report
+  }
+
+  /// Which examples the model classifies correctly.
+  public static func cleanCorrect(_ classifier: Classifier, _ data: Dataset, batchSize: Int) throws -> [Bool] {
+    var correct: [Bool] = []
+    try ClassifierState.forAttack(classifier) {
+      for (images, labels) in try data.batches(size: batchSize, shuffle: false) {
+        try Cancellation.check()
+        let predictions = withoutGrad { classifier.logits(images) }.argmax(axis: -1)
+        correct += zip(predictions, labels).map { $0 == $1 }
+      }
+    }
+    return correct
+  }
+
+  /// Indices (into `data`) among the `candidates` that `attack` fools.
+  public static func brokenBy(_ attack: Attack, _ classifier: Classifier, _ data: Dataset, among candidates: [Bool], batchSize: Int) throws -> [Int] {
+    let indices = candidates.indices.filter { candidates[$0] }
+    var broken: [Int] = []
+    var start = 0
+    while start < indices.count {
+      let chunk = Array(indices[start..<min(start + batchSize, indices.count)])
+      let (images, labels) = try data.batch(at: chunk)
+      let adversarial = try attack.run(on: classifier, images: images, labels: labels)
+      let targetsFooled = ClassifierState.forAttack(classifier) { withoutGrad { classifier.logits(adversarial) }.argmax(axis: -1) }
+      for (k, p) in targetsFooled.enumerated() where p != labels[k] { broken.append(chunk[k]) }
+      start += batchSize
+    }
+    return broken
+  }
+
+  /// Accuracy on adversarial examples of `attack` (single attack, all points).
+  public static func accuracy(_ classifier: Classifier, on data: Dataset, attack: Attack, batchSize: Int = 256) throws -> Double {
+    let correct = try cleanCorrect(classifier, data, batchSize: batchSize)
+    let broken = try brokenBy(attack, classifier, data, among: correct, batchSize: batchSize)
+    return Double(correct.filter { $0 }.count - broken.count) / Double(max(data.count, 1))
+  }
+}
