@@ -43,6 +43,10 @@ public func withSecondOrder<T>(_ body: () throws -> T) rethrows -> T {
 }
 
 /// One recorded operation: its inputs and how to push a gradient back to them.
+///
+/// A backward closure must not capture the op's own result strongly (result → node → closure →
+/// result would be a cycle that leaks the whole graph); it captures it `unowned`, which is safe
+/// because backward only runs while the graph below the loss is alive.
 final class BackwardNode {
   let name: String
   let inputs: [Tensor]

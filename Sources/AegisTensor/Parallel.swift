@@ -6,9 +6,23 @@ enum Parallel {
   /// Work below this many elements runs on one thread (thread start-up costs more).
   static let threshold = 1 << 16
   /// How many chunks to split into (the machines we target have 2 cores).
-  static let workers = max(1, min(8, ProcessInfoCores.count))
+  static let workers: Int = {
+    configureAllocator()
+    return max(1, min(8, ProcessInfoCores.count))
+  }()
+
+  /// Keeps large freed blocks in the heap instead of returning them to the OS: training
+  /// allocates and frees the same big activations every step, and fresh pages from mmap cost a
+  /// page fault each (glibc's default hands every block over 128 KiB back to the OS).
+  static func configureAllocator() {
+    #if os(Linux)
+    _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
+    _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
+    #endif
+  }
 
   /// Calls `body(range)` on disjoint ranges covering `0..<count`, in parallel when large.
+  @inline(__always)
   static func forRanges(_ count: Int, grain: Int = threshold, _ body: (Range<Int>) -> Void) {
     if count < grain || workers == 1 {
       body(0..<count)
@@ -24,6 +38,7 @@ enum Parallel {
   }
 
   /// Calls `body(i)` for every `i` in `0..<count`, spread over the cores.
+  @inline(__always)
   static func forEach(_ count: Int, _ body: (Int) -> Void) {
     if count == 1 || workers == 1 {
       for i in 0..<count { body(i) }
@@ -35,6 +50,12 @@ enum Parallel {
 
 #if canImport(Glibc)
 import Glibc
+#endif
+
+#if os(Linux)
+/// glibc's `mallopt` (malloc.h is not part of the Glibc module).
+@_silgen_name("mallopt")
+func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
 
 enum ProcessInfoCores {

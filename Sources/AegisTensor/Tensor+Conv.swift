@@ -18,23 +18,65 @@ struct ConvGeometry {
     ow = (w + 2 * padding - kw) / stride + 1
   }
 
-  /// Unfolds one image [C, H, W] into columns [K, P].
-  func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
+  /// Images per sgemm: enough columns (≈4k) for an efficient product, bounded memory.
+  var chunk: Int { max(1, min(n, 4096 / max(p, 1))) }
+
+  /// Output columns `lo..<hi` whose input column `xo·stride − padding + j` lies inside the image.
+  @inline(__always)
+  func validColumns(_ j: Int) -> (lo: Int, hi: Int) {
+    let shift = j - padding
+    // ix = xo·s + shift ∈ [0, w)  ⇔  xo ∈ [ceil(−shift/s), ceil((w − shift)/s))
+    let lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride
+    let hi = w - shift <= 0 ? 0 : min(ow, (w - shift + stride - 1) / stride)
+    return (min(lo, ow), max(min(hi, ow), min(lo, ow)))
+  }
+
+  /// Unfolds one image [C, H, W] into columns [K, P] of a matrix whose rows are `ld` long.
+  func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, ld: Int) {
     for ci in 0..<c {
       for i in 0..<kh {
         for j in 0..<kw {
-          let row = col + ((ci * kh + i) * kw + j) * p
+          let row = col + ((ci * kh + i) * kw + j) * ld
+          let (lo, hi) = validColumns(j)
+          let shift = j - padding
           for y in 0..<oh {
             let iy = y * stride - padding + i
             let dst = row + y * ow
             if iy < 0 || iy >= h {
-              for xo in 0..<ow { dst[xo] = 0 }
+              dst.update(repeating: 0, count: ow)
               continue
             }
-            let src = x + (ci * h + iy) * w
-            for xo in 0..<ow {
-              let ix = xo * stride - padding + j
-              dst[xo] = (ix >= 0 && ix < w) ? src[ix] : 0
+            let src = x + (ci * h + iy) * w + shift
+            if lo > 0 { dst.update(repeating: 0, count: lo) }
+            if stride == 1 {
+              (dst + lo).update(from: src + lo, count: hi - lo)
+            } else {
+              for xo in lo..<hi { dst[xo] = src[xo * stride] }
+            }
+            if hi < ow { (dst + hi).update(repeating: 0, count: ow - hi) }
+          }
+        }
+      }
+    }
+  }
+
+  /// Adjoint of im2col: adds columns [K, P] (rows `ld` long) back into an image [C, H, W].
+  func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int) {
+    for ci in 0..<c {
+      for i in 0..<kh {
+        for j in 0..<kw {
+          let row = col + ((ci * kh + i) * kw + j) * ld
+          let (lo, hi) = validColumns(j)
+          let shift = j - padding
+          for y in 0..<oh {
+            let iy = y * stride - padding + i
+            if iy < 0 || iy >= h { continue }
+            let src = row + y * ow
+            let dst = x + (ci * h + iy) * w + shift
+            if stride == 1 {
+              for xo in lo..<hi { dst[xo] += src[xo] }
+            } else {
+              for xo in lo..<hi { dst[xo * stride] += src[xo] }
             }
           }
         }
@@ -42,23 +84,15 @@ struct ConvGeometry {
     }
   }
 
-  /// Adjoint of im2col: adds columns [K, P] back into an image [C, H, W].
-  func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
-    for ci in 0..<c {
-      for i in 0..<kh {
-        for j in 0..<kw {
-          let row = col + ((ci * kh + i) * kw + j) * p
-          for y in 0..<oh {
-            let iy = y * stride - padding + i
-            if iy < 0 || iy >= h { continue }
-            let src = row + y * ow
-            let dst = x + (ci * h + iy) * w
-            for xo in 0..<ow {
-              let ix = xo * stride - padding + j
-              if ix >= 0 && ix < w { dst[ix] += src[xo] }
-            }
-          }
-        }
+  /// Calls `body(first, count)` for chunks of images, the chunks spread over the cores.
+  func forEachChunk(_ body: (Int, Int) -> Void) {
+    let chunks = (n + chunk - 1) / chunk
+    Parallel.forEach(min(chunks, Parallel.workers)) { worker in
+      var c = worker
+      while c < chunks {
+        let first = c * chunk
+        body(first, min(chunk, n - first))
+        c += Parallel.workers
       }
     }
   }
@@ -74,13 +108,19 @@ extension Tensor {
       weight.storage.withUnsafeBufferPointer { pw in
         out.withUnsafeMutableBufferPointer { po in
           let xp = px.baseAddress!, wp = pw.baseAddress!, op = po.baseAddress!
-          Parallel.forRanges(geo.n, grain: 2) { images in
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * geo.p)
-            defer { col.deallocate() }
-            for b in images {
-              geo.im2col(xp + b * geo.c * geo.h * geo.w, col)
-              sgemm(transA: false, transB: false, m: geo.o, n: geo.p, k: geo.k,
-                    wp, lda: geo.k, col, ldb: geo.p, op + b * geo.o * geo.p, ldc: geo.p)
+          let imageSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+          geo.forEachChunk { first, count in
+            let ld = count * geo.p
+            let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
+            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
+            defer { col.deallocate(); tmp.deallocate() }
+            for b in 0..<count { geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld) }
+            sgemm(transA: false, transB: false, m: geo.o, n: ld, k: geo.k, wp, lda: geo.k, col, ldb: ld, tmp, ldc: ld)
+            // [O, count·P] → [count, O, P]
+            for b in 0..<count {
+              for o in 0..<geo.o {
+                (op + (first + b) * outSize + o * geo.p).update(from: tmp + o * ld + b * geo.p, count: geo.p)
+              }
             }
           }
           if let bias {
@@ -114,14 +154,17 @@ extension Tensor {
       weight.storage.withUnsafeBufferPointer { pw in
         out.withUnsafeMutableBufferPointer { po in
           let gp = pg.baseAddress!, wp = pw.baseAddress!, op = po.baseAddress!
-          Parallel.forRanges(geo.n, grain: 2) { images in
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * geo.p)
-            defer { col.deallocate() }
-            for b in images {
-              sgemm(transA: true, transB: false, m: geo.k, n: geo.p, k: geo.o,
-                    wp, lda: geo.k, gp + b * geo.o * geo.p, ldb: geo.p, col, ldc: geo.p)
-              geo.col2im(col, op + b * geo.c * geo.h * geo.w)
+          let imageSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+          geo.forEachChunk { first, count in
+            let ld = count * geo.p
+            let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
+            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
+            defer { col.deallocate(); tmp.deallocate() }
+            for b in 0..<count {
+              for o in 0..<geo.o { (tmp + o * ld + b * geo.p).update(from: gp + (first + b) * outSize + o * geo.p, count: geo.p) }
             }
+            sgemm(transA: true, transB: false, m: geo.k, n: ld, k: geo.o, wp, lda: geo.k, tmp, ldb: ld, col, ldc: ld)
+            for b in 0..<count { geo.col2im(col + b * geo.p, op + (first + b) * imageSize, ld: ld) }
           }
         }
       }
@@ -137,23 +180,29 @@ extension Tensor {
     let x = self
     let geo = ConvGeometry(input: x.shape, weight: weightShape, stride: stride, padding: padding)
     let size = geo.o * geo.k
-    let workers = geo.n >= 2 ? Parallel.workers : 1
+    let workers = Parallel.workers
     var partials = [Float](repeating: 0, count: workers * size)
     x.storage.withUnsafeBufferPointer { px in
       g.storage.withUnsafeBufferPointer { pg in
         partials.withUnsafeMutableBufferPointer { pp in
           let xp = px.baseAddress!, gp = pg.baseAddress!, part = pp.baseAddress!
-          let per = (geo.n + workers - 1) / workers
-          Parallel.forEach(workers) { wk in
-            let lo = wk * per, hi = min(geo.n, lo + per)
-            guard lo < hi else { return }
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * geo.p)
-            defer { col.deallocate() }
-            for b in lo..<hi {
-              geo.im2col(xp + b * geo.c * geo.h * geo.w, col)
-              sgemm(transA: false, transB: true, m: geo.o, n: geo.k, k: geo.p,
-                    gp + b * geo.o * geo.p, lda: geo.p, col, ldb: geo.p,
+          let imageSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+          let chunks = (geo.n + geo.chunk - 1) / geo.chunk
+          Parallel.forEach(min(chunks, workers)) { wk in
+            var c = wk
+            while c < chunks {
+              let first = c * geo.chunk, count = min(geo.chunk, geo.n - first)
+              let ld = count * geo.p
+              let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
+              let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
+              for b in 0..<count {
+                geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld)
+                for o in 0..<geo.o { (tmp + o * ld + b * geo.p).update(from: gp + (first + b) * outSize + o * geo.p, count: geo.p) }
+              }
+              sgemm(transA: false, transB: true, m: geo.o, n: geo.k, k: ld, tmp, lda: ld, col, ldb: ld,
                     beta: 1, part + wk * size, ldc: geo.k)
+              col.deallocate(); tmp.deallocate()
+              c += workers
             }
           }
         }

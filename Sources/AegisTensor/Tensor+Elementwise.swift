@@ -15,10 +15,12 @@ extension Tensor {
       preconditionFailure("internal: shapes \(a.shape) and \(b.shape) do not broadcast; check before calling")
     }
     let n = outShape.elementCount
-    var out = [Float](repeating: 0, count: n)
+    // Uninitialized: every element is written below, and zero-filling large arrays costs a pass.
+    let out = [Float](unsafeUninitializedCapacity: n) { po, initialized in
+      initialized = n
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
-        out.withUnsafeMutableBufferPointer { po in
+        do {
           if a.count == n && b.count == n {
             Parallel.forRanges(n) { r in for i in r { po[i] = f(pa[i], pb[i]) } }
           } else if b.count == 1 && a.count == n {
@@ -32,6 +34,7 @@ extension Tensor {
           }
         }
       }
+    }
     }
     return Tensor(shape: outShape, storage: out)
   }
@@ -68,11 +71,12 @@ extension Tensor {
   /// Applies `f` to every element.
   @inline(__always)
   func mapElements(_ f: (Float) -> Float) -> Tensor {
-    var out = [Float](repeating: 0, count: count)
-    storage.withUnsafeBufferPointer { p in
-      out.withUnsafeMutableBufferPointer { o in
-        Parallel.forRanges(p.count) { r in for i in r { o[i] = f(p[i]) } }
+    let n = count
+    let out = [Float](unsafeUninitializedCapacity: n) { o, initialized in
+      storage.withUnsafeBufferPointer { p in
+        Parallel.forRanges(n) { r in for i in r { o[i] = f(p[i]) } }
       }
+      initialized = n
     }
     return Tensor(shape: shape, storage: out)
   }
@@ -158,7 +162,7 @@ extension Tensor {
 extension Tensor {
   public func exp() -> Tensor {
     let out = mapElements { expf($0) }
-    return out.recorded("exp", [self]) { g in [g * out] }
+    return out.recorded("exp", [self]) { [unowned out] g in [g * out] }
   }
 
   public func log() -> Tensor {
@@ -167,7 +171,7 @@ extension Tensor {
 
   public func sqrt() -> Tensor {
     let out = mapElements { $0.squareRoot() }
-    return out.recorded("sqrt", [self]) { g in [g / (2 * out)] }
+    return out.recorded("sqrt", [self]) { [unowned out] g in [g / (2 * out)] }
   }
 
   public func squared() -> Tensor { self * self }
@@ -179,12 +183,12 @@ extension Tensor {
 
   public func tanh() -> Tensor {
     let out = mapElements { tanhf($0) }
-    return out.recorded("tanh", [self]) { g in [g * (1 - out * out)] }
+    return out.recorded("tanh", [self]) { [unowned out] g in [g * (1 - out * out)] }
   }
 
   public func sigmoid() -> Tensor {
     let out = mapElements { 1 / (1 + expf(-$0)) }
-    return out.recorded("sigmoid", [self]) { g in [g * out * (1 - out)] }
+    return out.recorded("sigmoid", [self]) { [unowned out] g in [g * out * (1 - out)] }
   }
 
   public func relu() -> Tensor {

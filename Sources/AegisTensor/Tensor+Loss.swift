@@ -18,7 +18,7 @@ extension Tensor {
       }
     }
     let result = Tensor(shape: shape, storage: out)
-    return result.recorded("logSoftmax", [self]) { g in
+    return result.recorded("logSoftmax", [self]) { [unowned result] g in
       [g - result.exp() * g.sum(axes: [-1], keepDims: true)]
     }
   }

@@ -2,6 +2,10 @@
 
 import CBLAS
 
+/// OpenBLAS runs single-threaded: Aegis splits work over the cores itself, and concurrent calls
+/// into a multi-threaded OpenBLAS from several threads race and return wrong results.
+let singleThreadedBLAS: Void = { openblas_set_num_threads(1) }()
+
 /// C[m×n] = alpha·op(A)·op(B) + beta·C on raw row-major buffers.
 @inline(__always)
 func sgemm(
@@ -9,6 +13,7 @@ func sgemm(
   _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
   beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
+  _ = singleThreadedBLAS
   cblas_sgemm(
     CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
@@ -29,10 +34,22 @@ extension Tensor {
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         out.withUnsafeMutableBufferPointer { po in
-          for i in 0..<batch {
-            sgemm(transA: tA, transB: tB, m: m, n: n, k: k,
-                  pa.baseAddress! + i * ar * ac, lda: ac, pb.baseAddress! + i * br * bc, ldb: bc,
-                  po.baseAddress! + i * m * n, ldc: n)
+          let a0 = pa.baseAddress!, b0 = pb.baseAddress!, c0 = po.baseAddress!
+          if batch == 1 && m * n * k >= 1 << 18 && m >= 2 * Parallel.workers {
+            // One large product: split the rows of the result over the cores.
+            let rows = (m + Parallel.workers - 1) / Parallel.workers
+            Parallel.forEach(Parallel.workers) { w in
+              let lo = w * rows, hi = Swift.min(m, lo + rows)
+              guard lo < hi else { return }
+              // Row r of op(A) starts at A + r·lda (plain) or at column r, A + r (transposed).
+              sgemm(transA: tA, transB: tB, m: hi - lo, n: n, k: k,
+                    a0 + (tA ? lo : lo * ac), lda: ac, b0, ldb: bc, c0 + lo * n, ldc: n)
+            }
+          } else {
+            Parallel.forEach(batch) { i in
+              sgemm(transA: tA, transB: tB, m: m, n: n, k: k,
+                    a0 + i * ar * ac, lda: ac, b0 + i * br * bc, ldb: bc, c0 + i * m * n, ldc: n)
+            }
           }
         }
       }

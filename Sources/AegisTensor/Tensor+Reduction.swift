@@ -32,11 +32,32 @@ extension Tensor {
     return Tensor(shape: outShape, storage: out)
   }
 
+  /// Sums [N, C, H, W] over N, H and W → [1, C, 1, 1].
+  private func perChannelSum() -> Tensor {
+    let n = shape[0], c = shape[1], plane = shape[2] * shape[3]
+    var out = [Float](repeating: 0, count: c)
+    storage.withUnsafeBufferPointer { p in
+      for b in 0..<n {
+        for ch in 0..<c {
+          let base = (b * c + ch) * plane
+          var acc: Float = 0
+          for i in 0..<plane { acc += p[base + i] }
+          out[ch] += acc
+        }
+      }
+    }
+    return Tensor(shape: [1, c, 1, 1], storage: out)
+  }
+
   /// Sum over `axes` (all when empty). Gradient: broadcast back.
   public func sum(axes: [Int] = [], keepDims: Bool = false) -> Tensor {
     let list = axes.isEmpty ? Array(0..<rank) : Array(Set(axes.map(normalizedAxis))).sorted()
     var result = self.detached()
-    for axis in list.reversed() { result = result.sumOneAxisKeepingDim(axis) }
+    if rank == 4 && list == [0, 2, 3] {
+      result = perChannelSum()  // bias and batch-norm gradients: one pass instead of three
+    } else {
+      for axis in list.reversed() { result = result.sumOneAxisKeepingDim(axis) }
+    }
     let keptShape = result.shape
     if !keepDims {
       let finalShape = shape.enumerated().filter { !list.contains($0.offset) }.map(\.element)

@@ -76,3 +76,23 @@ final class KernelValueTests: XCTestCase {
     XCTAssertTrue(bad.description.contains("NaN"))
   }
 }
+
+final class MemoryTests: XCTestCase {
+  /// Graphs must be freed once the loss is dropped (no reference cycles through backward closures).
+  func testGraphIsReleasedAfterBackward() {
+    weak var weakOutput: Tensor?
+    weak var weakLogits: Tensor?
+    do {
+      let w = randomTensor([4, 3], seed: 1)
+      w.requiresGrad = true
+      let x = randomTensor([2, 4], seed: 2)
+      let logits = x.matmul(w).tanh().exp().sigmoid().sqrt()
+      let loss = logits.logSoftmax().crossEntropy([0, 1])
+      loss.backward()
+      weakOutput = loss
+      weakLogits = logits
+    }
+    XCTAssertNil(weakOutput)
+    XCTAssertNil(weakLogits)
+  }
+}

@@ -1,0 +1,96 @@
+// Robustness evaluation on a trained Fashion-MNIST model: the orderings a sound attack suite
+// must show, monotone curves, sanity flags on a gradient-masked fixture, adversarial training.
+
+import AegisData
+import AegisNN
+import AegisRobust
+import AegisTensor
+import XCTest
+
+final class EvaluationTests: XCTestCase {
+  func testAttackOrderingOnATrainedModel() throws {
+    let model = try Fixtures.standardModel()
+    let test = try Fixtures.fashion(.test, 300)
+    let clean = try Trainer.accuracy(of: model, on: test)
+    let noise = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.noise) { $0.queries = 10 })
+    let fgsm = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.fgsm))
+    let pgd = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.pgd) { $0.steps = 20 })
+    XCTAssertGreaterThan(clean, 0.7)
+    XCTAssertLessThan(pgd, fgsm)
+    XCTAssertLessThan(fgsm, noise)
+    XCTAssertLessThan(noise, clean + 1e-9)
+    let huge = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.pgd, eps: 0.5) { $0.steps = 20 })
+    XCTAssertLessThanOrEqual(huge, 0.10)
+    let restarts1 = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.pgd, eps: 0.03) { $0.steps = 10 })
+    let restarts3 = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.pgd, eps: 0.03) { $0.steps = 10; $0.restarts = 3 })
+    XCTAssertLessThanOrEqual(restarts3, restarts1)
+  }
+
+  func testCurveIsMonotoneAndStartsAtCleanAccuracy() throws {
+    let model = try Fixtures.standardModel()
+    let test = try Fixtures.fashion(.test, 200)
+    let curve = try RobustnessCurve.measure([model], on: test, attacks: [Fixtures.attack(.pgd) { $0.steps = 10 }], epsilons: [0, 0.02, 0.05, 0.1])
+    let line = curve.lines[0]
+    XCTAssertEqual(line.accuracy[0], try Trainer.accuracy(of: model, on: test), accuracy: 1e-9)
+    for k in 1..<line.accuracy.count { XCTAssertLessThanOrEqual(line.accuracy[k], line.accuracy[k - 1]) }
+    XCTAssertTrue(curve.flags.isEmpty, "\(curve.flags)")
+  }
+
+  func testWorstCaseReportBreakdown() throws {
+    let model = try Fixtures.standardModel()
+    let test = try Fixtures.fashion(.test, 200)
+    let report = try RobustEvaluation.evaluate(model, on: test, attacks: [
+      Fixtures.attack(.fgsm), Fixtures.attack(.pgd) { $0.steps = 10 }, Fixtures.attack(.square) { $0.queries = 50 },
+    ])
+    XCTAssertEqual(report.breakdown.count, 3)
+    XCTAssertLessThanOrEqual(report.breakdown[1].accuracy, report.breakdown[0].accuracy)
+    XCTAssertEqual(report.robustAccuracy, report.breakdown[2].accuracy)
+    XCTAssertTrue(report.description.contains("worst case"))
+  }
+
+  func testGradientMaskedModelRaisesFlags() throws {
+    let masked = QuantizedClassifier(try Fixtures.standardModel())
+    let test = try Fixtures.fashion(.test, 100)
+    let sanity = try SanityChecks.run(masked, on: test, epsilon: 0.1)
+    XCTAssertFalse(sanity.passed, "\(sanity)")
+    XCTAssertGreaterThan(sanity.zeroGradientFraction, 0.9)
+    let report = try RobustEvaluation.evaluate(masked, on: test, attacks: [
+      Fixtures.attack(.pgd) { $0.steps = 10 }, Fixtures.attack(.square) { $0.queries = 200 },
+    ])
+    XCTAssertFalse(report.flags.isEmpty, "Square must expose the masked gradients: \(report)")
+  }
+
+  func testSanityPassesOnASoundModel() throws {
+    let sanity = try SanityChecks.run(try Fixtures.standardModel(), on: try Fixtures.fashion(.test, 100), epsilon: 0.1)
+    XCTAssertTrue(sanity.passed, "\(sanity)")
+  }
+
+  /// PGD training on 3,000 images lifts PGD accuracy far above the standard model's.
+  func testAdversarialTrainingRaisesRobustAccuracy() throws {
+    let train = try Fixtures.fashion(.train, 3000), test = try Fixtures.fashion(.test, 300)
+    let attack = try Fixtures.attack(.pgd) { $0.steps = 5 }
+    let robust = try ModelBuilder.build(ModelConfig(architecture: "mlp", inputShape: [1, 28, 28], width: 128, depth: 2, seed: 1))
+    var options = TrainingOptions()
+    options.epochs = 3
+    options.learningRate = 0.05
+    options.batchSize = 64
+    _ = try Trainer.train(robust, on: train, options: options, loss: AdversarialTraining.loss(attack: attack))
+    let eval = try Fixtures.attack(.pgd) { $0.steps = 20 }
+    let standardRA = try RobustEvaluation.accuracy(try Fixtures.standardModel(), on: test, attack: eval)
+    let robustRA = try RobustEvaluation.accuracy(robust, on: test, attack: eval)
+    XCTAssertGreaterThan(robustRA, standardRA + 0.25, "robust \(robustRA) vs standard \(standardRA)")
+  }
+
+  func testEnsembleIsAttackedThroughItsAveragedOutput() throws {
+    let a = try Fixtures.standardModel()
+    let b = a.copy()
+    let ensemble = ModelEnsemble([a, b])
+    let x = try Fixtures.fashion(.test, 8).batch(at: 0..<8)
+    // Two identical members: log of the mean probability equals each member's log-softmax.
+    let members = a.logits(x.images).logSoftmax()
+    let averaged = ensemble.logits(x.images)
+    for (p, q) in zip(members.storage, averaged.storage) { XCTAssertEqual(p, q, accuracy: 1e-4) }
+    let adv = try Fixtures.attack(.pgd) { $0.steps = 5 }.run(on: ensemble, images: x.images, labels: x.labels)
+    XCTAssertEqual(adv.shape, x.images.shape)
+  }
+}
