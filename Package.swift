@@ -27,7 +27,9 @@ let package = Package(
     .target(name: "AegisRobust", dependencies: ["AegisTensor", "AegisNN", "AegisData"]),
     .target(name: "AegisSSL", dependencies: ["AegisTensor", "AegisNN", "AegisData", "AegisRobust"]),
     .target(name: "AegisPlot", dependencies: []),
-    .target(name: "AegisLang", dependencies: ["AegisTensor"]),
+    .target(name: "AegisLang", dependencies: [
+      "AegisTensor", "AegisNN", "AegisData", "AegisRobust", "AegisSSL", "AegisPlot",
+    ]),
     .target(name: "AegisNotebook", dependencies: ["AegisLang", "AegisPlot", .product(name: "Ink", package: "Ink")]),
     .executableTarget(name: "aegis", dependencies: [
       "AegisLang", "AegisNotebook", "AegisNN", "AegisData", "CReadline",
@@ -41,7 +43,7 @@ let package = Package(
     .testTarget(name: "AegisRobustTests", dependencies: ["AegisRobust", "AegisNN", "AegisData", "AegisTensor"]),
     .testTarget(name: "AegisSSLTests", dependencies: ["AegisSSL", "AegisRobust", "AegisNN", "AegisData", "AegisTensor"]),
     .testTarget(name: "AegisPlotTests", dependencies: ["AegisPlot"]),
-    .testTarget(name: "AegisLangTests", dependencies: ["AegisLang"]),
+    .testTarget(name: "AegisLangTests", dependencies: ["AegisLang"], exclude: ["Scripts"]),
     .testTarget(name: "AegisNotebookTests", dependencies: ["AegisNotebook", "AegisLang"]),
   ],
   swiftLanguageModes: [.v5]

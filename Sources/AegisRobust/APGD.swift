@@ -68,12 +68,14 @@ struct APGD {
         if reducedAtCheckpoint[b] {
           eta[b] /= 2
           restartFromBest = true
-          for i in (b * per)..<((b + 1) * per) { x.storage[i] = bestX[i] }
+          // Restart this example from its best point, with no momentum carried over.
+          for i in (b * per)..<((b + 1) * per) { x.storage[i] = bestX[i]; previous.storage[i] = bestX[i] }
         }
         increases[b] = 0
         bestAtCheckpoint[b] = bestLoss[b]
       }
-      if restartFromBest { (loss, fooledNow, gradient) = AttackStep.evaluate(objective, at: x); previous = x }
+      // Other examples keep their point, so their loss and gradient are unchanged by this call.
+      if restartFromBest { (loss, fooledNow, gradient) = AttackStep.evaluate(objective, at: x) }
       lastCheckpoint = k + 1
     }
     // Fooled examples return the iterate that fooled; the others their highest-loss iterate.

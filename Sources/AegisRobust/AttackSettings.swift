@@ -48,7 +48,7 @@ public struct AttackSettings: Sendable, Equatable {
     if norm == .linf && epsilon > 1 { throw AttackError("\(kind): eps \(epsilon) is larger than the whole [0,1] pixel range; use [0,1] units (8/255, not 8)") }
     guard steps >= 1 else { throw AttackError("\(kind): steps must be at least 1, got \(steps)") }
     guard restarts >= 1 else { throw AttackError("\(kind): restarts must be at least 1, got \(restarts)") }
-    if let s = step, !(s > 0) { throw AttackError("\(kind): step must be > 0 (or omit it for auto = 2.5·eps/steps), got \(s)") }
+    if let s = step, !(s > 0), epsilon > 0 { throw AttackError("\(kind): step must be > 0 (or omit it for auto = 2.5·eps/steps), got \(s)") }
     guard ["none", "random", "least"].contains(target) else {
       throw AttackError("\(kind): target must be \"none\", \"random\" or \"least\", got \"\(target)\"")
     }

@@ -15,12 +15,14 @@ final class TrainingTests: XCTestCase {
   }
 
   /// The learning check: SmallCNN, 5,000 images, 1 epoch → ≥ 60 % on 1,000 test images.
+  /// Batch 32: with PyTorch's default init SmallCNN sits on a loss plateau (≈ 2.30) for its
+  /// first ~80 SGD steps, and 5,000 images at batch 128 are only 40 steps.
   func testSmallCNNLearnsFashionMNISTInOneEpoch() throws {
     let train = try fashion(.train, 5000), test = try fashion(.test, 1000)
     let model = try ModelBuilder.build(ModelConfig(architecture: "cnn", inputShape: [1, 28, 28], width: 32, depth: 0, seed: 0))
     var options = TrainingOptions()
     options.learningRate = 0.05
-    options.batchSize = 128
+    options.batchSize = 32
     let history = try Trainer.train(model, on: train, options: options)
     let accuracy = try Trainer.accuracy(of: model, on: test)
     XCTAssertGreaterThanOrEqual(accuracy, 0.60, "test accuracy \(accuracy)")

@@ -97,12 +97,13 @@ final class AttackTests: XCTestCase {
   /// For a linear score w·x the optimal L∞ step is ε·sign(w) and the optimal L2 step ε·w/‖w‖.
   func testClosedFormOptimumOnALinearModel() throws {
     let model = try ModelBuilder.build(ModelConfig(architecture: "mlp", inputShape: [1, 2, 2], numClasses: 2, width: 2, depth: 1, seed: 1))
-    // Make the model linear in x: identity hidden layer with a large positive bias keeps ReLU open.
-    let fc1 = model.namedParameters().first { $0.name == "fc1.weight" }!.tensor
-    let b1 = model.namedParameters().first { $0.name == "fc1.bias" }!.tensor
-    let fc2 = model.namedParameters().first { $0.name == "fc2.weight" }!.tensor
-    fc1.storage = [1, -2, 0.5, 3, 0, 0, 0, 0]; b1.storage = [10, 10]
-    fc2.storage = [1, 1, 0, 0]  // logit0 = h1 + h2, logit1 = 0
+    // Make the model linear in x: a positive bias keeps both ReLUs open inside the ball, and the
+    // logits stay close enough that the cross-entropy gradient does not underflow in float32.
+    func tensor(_ name: String) -> Tensor { model.namedParameters().first { $0.name == name }!.tensor }
+    tensor("fc1.weight").storage = [1, -2, 0.5, 3, 0, 0, 0, 0]
+    tensor("fc1.bias").storage = [1, 1]
+    tensor("fc2.weight").storage = [1, 1, 0, 0]  // logit0 = h1 + h2, logit1 = bias
+    tensor("fc2.bias").storage = [0, 3]
     let x = Tensor(shape: [1, 1, 2, 2], storage: [0.5, 0.5, 0.5, 0.5])
     // CE for label 0 grows as logit0 falls: direction −(w1 + w2) = −(1, −2, 0.5, 3).
     let linf = try Fixtures.attack(.pgd, eps: 0.1) { $0.randomStart = false; $0.steps = 10 }.run(on: model, images: x, labels: [0])
