@@ -14,6 +14,8 @@ public func registerMathBuiltins(into registry: BuiltinRegistry) {
     unary("abs", "Absolute value, elementwise.", "abs(tensor([-1, 2]))", Swift.abs) { $0.abs() },
     unary("relu", "max(x, 0), elementwise.", "relu(tensor([-1, 0.5]))", { Swift.max($0, 0) }) { $0.relu() },
     unary("tanh", "Hyperbolic tangent, elementwise.", "tanh(0.5)", Foundation.tanh) { $0.tanh() },
+    unary("floor", "Largest whole number ≤ x, elementwise (no gradient).", "floor(2.7)", Foundation.floor) { elementwise($0, Foundation.floor) },
+    unary("round", "Nearest whole number, elementwise (no gradient).", "round(2.5)", { $0.rounded() }) { elementwise($0) { $0.rounded() } },
     unary("sigmoid", "1 / (1 + exp(-x)), elementwise.", "sigmoid(tensor([0, 2]))", { 1 / (1 + Foundation.exp(-$0)) }) { $0.sigmoid() },
     reduction("sum", "Sum of all elements, or along one axis.", "sum(tensor([[1, 2], [3, 4]]), axis: 0)") { t, axes in t.sum(axes: axes) },
     reduction("mean", "Mean of all elements, or along one axis.", "mean(tensor([1, 2, 3, 4]))") { t, axes in t.mean(axes: axes) },
@@ -26,6 +28,11 @@ public func registerMathBuiltins(into registry: BuiltinRegistry) {
 }
 
 private let numberOrTensor = ParameterType.oneOf([.number, .tensor])
+
+/// A non-differentiable elementwise map.
+private func elementwise(_ t: Tensor, _ f: (Double) -> Double) -> Tensor {
+  Tensor(shape: t.shape, storage: t.storage.map { Float(f(Double($0))) })
+}
 
 /// An elementwise function: a number gives a number, anything tensor-like gives a tensor.
 private func unary(_ name: String, _ summary: String, _ example: String, _ number: @escaping (Double) -> Double,

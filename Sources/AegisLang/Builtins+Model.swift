@@ -18,6 +18,7 @@ private let shapeParameters: [Parameter] = [
   Parameter("classes", .optional(.int), default: .nil, doc: "number of classes (default 10)"),
   Parameter("normalize", .optional(.list), default: .nil, doc: "[mean list, std list] applied inside the model (inputs stay in [0,1])"),
   Parameter("seed", .optional(.int), default: .nil, doc: "initialization seed (default: the session seed)"),
+  Parameter("label", .optional(.string), default: .nil, doc: "name shown in summaries, tables and plot legends"),
 ]
 
 private func config(_ architecture: String, width: Int, depth: Int, _ args: BoundArguments, _ interp: Interpreter) throws -> ModelConfig {
@@ -36,8 +37,12 @@ private func config(_ architecture: String, width: Int, depth: Int, _ args: Boun
   return ModelConfig(architecture: architecture, inputShape: input, numClasses: classes, width: width, depth: depth, mean: mean, std: std, seed: seed)
 }
 
-private func build(_ c: ModelConfig) throws -> Value {
-  do { return .object(ModelObject(try ModelBuilder.build(c))) } catch let e as ModelConfigError { throw LangError(e.message) }
+private func build(_ c: ModelConfig, _ args: BoundArguments) throws -> Value {
+  do {
+    let model = try ModelBuilder.build(c)
+    if let label = try args.optionalString("label") { model.label = label }
+    return .object(ModelObject(model))
+  } catch let e as ModelConfigError { throw args.error(e.message) }
 }
 
 private let mlpBuiltin = Builtin(
@@ -46,7 +51,7 @@ private let mlpBuiltin = Builtin(
                Parameter("depth", .int, default: .number(2), doc: "number of hidden layers")] + shapeParameters,
   returns: "Model", example: "net = mlp(width: 64, depth: 1)"
 ) { args, interp in
-  try build(config("mlp", width: try args.int("width"), depth: try args.int("depth"), args, interp))
+  try build(config("mlp", width: try args.int("width"), depth: try args.int("depth"), args, interp), args)
 }
 
 private let cnnBuiltin = Builtin(
@@ -55,7 +60,7 @@ private let cnnBuiltin = Builtin(
   parameters: [Parameter("width", .int, default: .number(32), doc: "channels of the first two convolutions")] + shapeParameters,
   returns: "Model", example: "net = cnn()"
 ) { args, interp in
-  try build(config("cnn", width: try args.int("width"), depth: 0, args, interp))
+  try build(config("cnn", width: try args.int("width"), depth: 0, args, interp), args)
 }
 
 private let resnetBuiltin = Builtin(
@@ -66,7 +71,7 @@ private let resnetBuiltin = Builtin(
   returns: "Model", example: "net = resnet(depth: 8, width: 8)",
   paperReference: "He et al. 2016 (pre-activation ResNets); Chen et al. CVPR 2020 §2 (ResNet-50v2)"
 ) { args, interp in
-  try build(config("resnet", width: try args.int("width"), depth: try args.int("depth"), args, interp))
+  try build(config("resnet", width: try args.int("width"), depth: try args.int("depth"), args, interp), args)
 }
 
 private let summaryBuiltin = Builtin(
