@@ -19,6 +19,8 @@ public final class BuiltinRegistry {
     registerTrainingBuiltins,
     registerAttackBuiltins,
     registerPlotBuiltins,
+    registerSSLBuiltins,
+    registerSessionBuiltins,
   ]
 
   /// Order of categories in `help` and docs; other categories follow alphabetically.

@@ -45,13 +45,22 @@ public final class DatasetObject: AegisObject, AegisIndexable {
 /// A model: callable on a tensor (`net(x)` gives logits).
 public final class ModelObject: AegisObject, AegisCallable {
   public let model: Model
-  public init(_ model: Model) { self.model = model }
+  /// The run that produced this model (train/pretrain/finetune), when there was one.
+  public var history: History?
+  /// The pretext task network of a pretrained model (for `task_accuracy`).
+  public var pretext: AnyObject?
+  /// Fine-tuning: the best-validation-RA model and its epoch.
+  public var bestModel: Model?
+  public var bestEpoch: Int?
+  public init(_ model: Model, history: History? = nil) { self.model = model; self.history = history }
   public var typeName: String { "Model" }
   public var summary: String {
     "Model \(model.label): \(model.config.architecture), \(model.parameterCount) parameters, \(model.numOutputs) outputs"
   }
   public func describe() -> String { model.summaryTable() }
-  public var memberNames: [String] { ["params", "label", "outputs", "input_shape", "backbone_params", "architecture", "training"] }
+  public var memberNames: [String] {
+    ["params", "label", "outputs", "input_shape", "backbone_params", "architecture", "training", "history", "best_model", "best_epoch"]
+  }
   public func member(_ name: String) throws -> Value? {
     switch name {
     case "params": return .number(Double(model.parameterCount))
@@ -61,6 +70,9 @@ public final class ModelObject: AegisObject, AegisCallable {
     case "backbone_params": return .number(Double(model.backbone.parameterCount))
     case "architecture": return .string(model.config.architecture)
     case "training": return .bool(model.isTraining)
+    case "history": return history.map { .object(HistoryObject($0)) } ?? .nil
+    case "best_model": return bestModel.map { .object(ModelObject($0)) } ?? .nil
+    case "best_epoch": return bestEpoch.map { .number(Double($0)) } ?? .nil
     default: return nil
     }
   }
