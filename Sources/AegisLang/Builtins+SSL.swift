@@ -281,7 +281,7 @@ private let gridBuiltin = Builtin(
                Parameter("model", .optional(.object("Model")), default: .nil, doc: "the architecture (default resnet(depth: 8, width: 16))"),
                Parameter("pretrain_epochs", .int, default: .number(1), doc: "pretraining epochs"),
                Parameter("finetune_epochs", .int, default: .number(1), doc: "fine-tuning epochs"),
-               Parameter("lr", .number, default: .number(0.05), doc: "learning rate (pretraining and fine-tuning)"),
+               Parameter("lr", .number, default: .number(0.05), doc: "learning rate (pretraining and fine-tuning; cosine schedule per iteration)"),
                Parameter("batch", .int, default: .number(128), doc: "batch size"),
                Parameter("attack", .optional(.object("Attack")), default: .nil, doc: "training attack (default PGD-10 at the data's threat model)"),
                Parameter("eval_attack", .optional(.object("Attack")), default: .nil, doc: "evaluation attack (default PGD-20)"),
@@ -308,6 +308,8 @@ private let gridBuiltin = Builtin(
   for keyPath in [\PaperGrid.pretrainTraining, \PaperGrid.finetuneTraining] {
     grid[keyPath: keyPath].learningRate = try args.number("lr")
     grid[keyPath: keyPath].batchSize = try args.int("batch")
+    // Short runs need a decaying rate, or BN running statistics lag the weights in eval mode.
+    grid[keyPath: keyPath].schedule = .cosine(minimum: 0)
   }
   grid.validationSize = try args.int("validation")
   if let a = try args.optionalObject("attack", as: AttackObject.self)?.attack { grid.trainingAttack = a }

@@ -29,6 +29,11 @@ public struct TrainingProgress {
   public var elapsed: Double
   /// Seconds left in the whole run, estimated from the pace so far.
   public var remaining: Double
+
+  public init(epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Double, accuracy: Double, elapsed: Double, remaining: Double) {
+    self.epoch = epoch; self.epochs = epochs; self.batch = batch; self.batches = batches
+    self.loss = loss; self.accuracy = accuracy; self.elapsed = elapsed; self.remaining = remaining
+  }
 }
 
 /// Computes the loss of one batch (and the logits used for the running accuracy).
@@ -47,6 +52,7 @@ public let standardLoss: BatchLoss = { model, images, labels, _ in
 public struct TrainingInterrupted: Error, CustomStringConvertible {
   public let history: History
   public let epoch: Int, batch: Int
+  public init(history: History, epoch: Int, batch: Int) { self.history = history; self.epoch = epoch; self.batch = batch }
   public var description: String {
     "interrupted at epoch \(epoch) batch \(batch); the model keeps the weights of its last completed batch"
   }

@@ -1,0 +1,40 @@
+// Each task's head trains on a few thousand Fashion-MNIST images to well above chance.
+
+import AegisData
+import AegisNN
+import AegisRobust
+import AegisSSL
+import AegisTensor
+import XCTest
+
+final class PretextTrainingTests: XCTestCase {
+  func pretrainAndScore(_ task: any PretextTask, epochs: Int, trainCount: Int = 2000, lr: Double = 0.05) throws -> PretextScore {
+    let train = try Fixtures.fashion(.train, limit: trainCount)
+    let test = try Fixtures.fashion(.test, limit: 500)
+    let model = try Fixtures.resnet()
+    var options = PretrainingOptions()
+    options.training = Fixtures.training(epochs: epochs, learningRate: lr)
+    let result = try timed("pretrain \(task.name) \(epochs) epochs on \(trainCount)") {
+      try Pretraining.pretrain(model, on: train, task: task, options: options)
+    }
+    print(result.history.table())
+    let score = try PretextEvaluation.evaluate(result.network, on: test, seed: 7)
+    print(score)
+    return score
+  }
+
+  func testRotationTrainsAboveChance() throws {
+    let score = try pretrainAndScore(RotationTask(), epochs: 3)
+    XCTAssertGreaterThan(score.accuracy, 0.70, "rotation: chance is 0.25")
+  }
+
+  func testJigsawTrainsAboveChance() throws {
+    let score = try pretrainAndScore(try JigsawTask(), epochs: 3, trainCount: 4000)
+    XCTAssertGreaterThan(score.accuracy, 0.25, "jigsaw: chance 1/31, always predicting the identity 0.129")
+  }
+
+  func testSelfieTrainsAboveChance() throws {
+    let score = try pretrainAndScore(try SelfieTask(), epochs: 2, lr: 0.01)
+    XCTAssertGreaterThan(score.accuracy, 0.35, "selfie: chance 0.25")
+  }
+}
