@@ -32,7 +32,7 @@ let package = Package(
     ]),
     .target(name: "AegisNotebook", dependencies: ["AegisLang", "AegisPlot", .product(name: "Ink", package: "Ink")]),
     .executableTarget(name: "aegis", dependencies: [
-      "AegisLang", "AegisNotebook", "AegisNN", "AegisData", "CReadline",
+      "AegisLang", "AegisNotebook", "AegisNN", "AegisData", "AegisRobust", "AegisTensor", "CReadline",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
