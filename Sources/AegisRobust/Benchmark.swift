@@ -88,9 +88,10 @@ public enum Benchmark {
   }
 
   public static func table(_ figures: [BenchmarkFigure]) -> String {
-    var lines = ["model     figure              median      [min – max]   runs"]
+    func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
+    var lines = [pad("model", 10) + pad("figure", 20) + "   median   [min – max]   runs"]
     for f in figures {
-      lines.append(String(format: "%-9@ %-18@ %9.1f   [%.1f – %.1f]   %d", f.model as NSString, f.figure as NSString, f.median, f.minimum, f.maximum, f.runs))
+      lines.append(pad(f.model, 10) + pad(f.figure, 20) + String(format: "%9.1f   [%.1f – %.1f]   %d", f.median, f.minimum, f.maximum, f.runs))
     }
     return lines.joined(separator: "\n")
   }
