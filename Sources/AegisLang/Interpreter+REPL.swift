@@ -10,7 +10,9 @@ extension Interpreter {
   public func runREPL(_ input: String) -> RunResult {
     let first = nextREPLLine
     nextREPLLine += input.split(separator: "\n", omittingEmptySubsequences: false).count
-    return run(input, file: "<repl>", firstLine: first)
+    let result = run(input, file: "<repl>", firstLine: first)
+    if result.succeeded { sources.recordSessionInput(input) }
+    return result
   }
 
   /// Reads and runs a script file; an unreadable file is reported as a diagnostic.

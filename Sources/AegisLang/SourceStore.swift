@@ -5,8 +5,14 @@
 public final class SourceStore {
   private var lines: [String: [Int: String]] = [:]
 
+  /// Inputs typed at the prompt (`runREPL`) that ran without errors, in order (for `save_session`).
+  public private(set) var sessionInputs: [String] = []
+
   /// An empty store.
   public init() {}
+
+  /// Records a prompt input that ran without errors.
+  public func recordSessionInput(_ input: String) { sessionInputs.append(input) }
 
   /// Records `source` as lines `firstLine…` of `file` (replacing earlier text at those lines).
   public func add(_ source: String, file: String, firstLine: Int = 1) {
