@@ -17,9 +17,10 @@ public enum Diagnostic {
   public static func render(_ error: LangError, sourceLine: String?, color: Bool = false) -> String {
     func paint(_ s: String, _ code: String) -> String { color ? code + s + reset : s }
     let label = error.kind == .interrupted ? "interrupted" : "error"
-    var header = paint(error.location.map { "\($0): " } ?? "", bold) + paint("\(label)", red)
     // An interruption with no detail reads "interrupted", not "interrupted: interrupted".
-    if !(error.kind == .interrupted && error.message == "interrupted") { header += paint(":", red) + " " + paint(error.message, bold) }
+    let bare = error.kind == .interrupted && error.message == "interrupted"
+    var header = paint(error.location.map { "\($0): " } ?? "", bold) + paint(bare ? label : label + ":", red)
+    if !bare { header += " " + paint(error.message, bold) }
     var out = [header]
     if let location = error.location, let line = sourceLine {
       out.append(line)

@@ -14,12 +14,13 @@ final class CompletionTests: XCTestCase {
 
   func testNamedParametersOfTheOpenCall() {
     let h = Harness()
-    XCTAssertEqual(h.interpreter.completions(prefix: "se", context: "rand([2], "), ["seed:"])
+    // Named parameters come first; builtin names follow (a value can be any expression).
+    XCTAssertEqual(h.interpreter.completions(prefix: "se", context: "rand([2], "), ["seed:", "selfie"])
     XCTAssertEqual(h.interpreter.completions(prefix: "", context: "rand([2], seed: 1, ").prefix(3), ["shape:", "low:", "high:"])
-    XCTAssertEqual(h.interpreter.completions(prefix: "se", context: "rand "), ["seed:"])
+    XCTAssertEqual(h.interpreter.completions(prefix: "se", context: "rand "), ["seed:", "selfie"])
     h.run("def f(alpha, beta: 1) { }")
     XCTAssertEqual(h.interpreter.completions(prefix: "be", context: "f(1, "), ["beta:"])
-    XCTAssertEqual(h.interpreter.completions(prefix: "se", context: "print(rand(2), "), ["sep:", "seed"])
+    XCTAssertEqual(h.interpreter.completions(prefix: "se", context: "print(rand(2), "), ["sep:", "seed", "selfie"])
   }
 
   func testMembers() {
