@@ -44,7 +44,7 @@ let package = Package(
     .testTarget(name: "AegisSSLTests", dependencies: ["AegisSSL", "AegisRobust", "AegisNN", "AegisData", "AegisTensor"]),
     .testTarget(name: "AegisPlotTests", dependencies: ["AegisPlot"]),
     .testTarget(name: "AegisLangTests", dependencies: ["AegisLang"], exclude: ["Scripts"]),
-    .testTarget(name: "AegisNotebookTests", dependencies: ["AegisNotebook", "AegisLang"]),
+    .testTarget(name: "AegisNotebookTests", dependencies: ["AegisNotebook", "AegisLang"], exclude: ["Golden"]),
   ],
   swiftLanguageModes: [.v5]
 )
