@@ -50,7 +50,11 @@ public final class Attack: CustomStringConvertible {
   public var description: String {
     let s = settings
     var parts = ["\(name): \(s.norm.rawValue) eps \(s.epsilonText)"]
-    if kind.isGradientBased {
+    if kind == .apgd {
+      parts.append("step from 2·eps, adaptive")  // APGD ignores `step`: it starts at 2ε and halves per example
+      parts.append("loss \(s.loss.rawValue)")
+      parts.append(s.randomStart ? "random start" : "no random start")
+    } else if kind.isGradientBased {
       parts.append(String(format: "step %.4g%@", s.stepSize, s.step == nil ? " (auto)" : ""))
       parts.append("loss \(s.loss.rawValue)")
       if kind != .fgsm { parts.append(s.randomStart ? "random start" : "no random start") }
