@@ -80,6 +80,16 @@ func classifier(_ value: Value, _ what: String) throws -> Classifier {
   }
 }
 
+/// Throws unless every model inside `classifier` takes images of `imageShape` [C, H, W].
+func checkFits(_ classifier: Classifier, _ imageShape: [Int]) throws {
+  for layer in classifier.layers {
+    guard let model = layer as? Model else { continue }
+    if model.config.inputShape != imageShape {
+      throw LangError("model \(model.label) expects images \(model.config.inputShape) but the data has \(imageShape)")
+    }
+  }
+}
+
 func attacks(_ value: Value, _ what: String) throws -> [Attack] {
   switch value {
   case .object(let a as AttackObject): return [a.attack]
@@ -99,6 +109,7 @@ private let runAttackBuiltin = Builtin(
   let labels = try args.list("labels").map { try $0.asInt("a label") }
   let images = try args.tensor("images")
   guard images.rank == 4, images.shape[0] == labels.count else { throw args.error("images must be [N, C, H, W] with one label per image") }
+  try checkFits(model, Array(images.shape.dropFirst()))
   return .tensor(try args.object("with", as: AttackObject.self).attack.run(on: model, images: images, labels: labels))
 }
 
@@ -114,6 +125,7 @@ private let evaluateBuiltin = Builtin(
   let model = try classifier(args["model"], "model")
   var data = try args.object("data", as: DatasetObject.self).dataset
   if let n = try args.optionalInt("n") { data = try data.limited(to: n) }
+  try checkFits(model, data.imageShape)
   return .object(ReportObject(try RobustEvaluation.evaluate(model, on: data, attacks: try attacks(args["attack"], "attack"))))
 }
 
@@ -131,6 +143,7 @@ private let robustnessBuiltin = Builtin(
   else { models = [try classifier(args["models"], "models")] }
   var data = try args.object("data", as: DatasetObject.self).dataset
   if let n = try args.optionalInt("n") { data = try data.limited(to: n) }
+  for m in models { try checkFits(m, data.imageShape) }
   var list = try attacks(args["attack"], "attack")
   if list.isEmpty {
     var s = AttackSettings()
@@ -151,6 +164,7 @@ private let sanityBuiltin = Builtin(
   returns: "Sanity", example: "sanity(net, test, n: 100)", paperReference: "Carlini et al. 2019, arXiv:1902.06705", exampleNeedsFiles: true
 ) { args, interp in
   let data = try args.object("data", as: DatasetObject.self).dataset.limited(to: try args.int("n"))
+  try checkFits(try classifier(args["model"], "model"), data.imageShape)
   return .object(SanityObject(try SanityChecks.run(try classifier(args["model"], "model"), on: data, epsilon: try args.number("eps"), seed: interp.random.next())))
 }
 

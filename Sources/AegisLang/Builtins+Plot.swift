@@ -108,6 +108,7 @@ private let showImagesBuiltin = Builtin(
   let cleanCaptions = labels.map { $0.map(name) } ?? Array(repeating: "", count: count)
   if args.has("model") {
     let model = try classifier(args["model"], "model")
+    try checkFits(model, Array(images.shape.dropFirst()))
     let predicted = try ClassifierState.forAttack(model) { withoutGrad { model.logits(images) } }.argmax(axis: -1)
     rows.append((images, predicted.enumerated().map { "\(cleanCaptions[$0.offset]) → \(name($0.element))" }))
     if let attack = try args.optionalObject("attack", as: AttackObject.self)?.attack, let labels {

@@ -136,6 +136,7 @@ private let accuracyBuiltin = Builtin(
 ) { args, _ in
   let model = try classifier(args["model"], "model")
   let data = try args.object("data", as: DatasetObject.self).dataset
+  try checkFits(model, data.imageShape)
   let correct = try RobustEvaluation.cleanCorrect(model, data, batchSize: 256)
   return .number(Double(correct.filter { $0 }.count) / Double(max(data.count, 1)))
 }
