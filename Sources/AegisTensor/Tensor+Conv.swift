@@ -84,6 +84,20 @@ struct ConvGeometry {
     }
   }
 
+  /// Copies outputs of images `first..<first+count` from [N, O, P] into [O, count·P] (rows `ld` long).
+  func packOutputs(_ batch: UnsafePointer<Float>, first: Int, count: Int, into tmp: UnsafeMutablePointer<Float>, ld: Int) {
+    for b in 0..<count {
+      for oc in 0..<o { (tmp + oc * ld + b * p).update(from: batch + ((first + b) * o + oc) * p, count: p) }
+    }
+  }
+
+  /// The inverse of `packOutputs`: [O, count·P] back into images `first..<first+count` of [N, O, P].
+  func unpackOutputs(_ tmp: UnsafePointer<Float>, ld: Int, into batch: UnsafeMutablePointer<Float>, first: Int, count: Int) {
+    for b in 0..<count {
+      for oc in 0..<o { (batch + ((first + b) * o + oc) * p).update(from: tmp + oc * ld + b * p, count: p) }
+    }
+  }
+
   /// Calls `body(first, count)` for chunks of images, the chunks spread over the cores.
   func forEachChunk(_ body: (Int, Int) -> Void) {
     let chunks = (n + chunk - 1) / chunk
@@ -108,7 +122,7 @@ extension Tensor {
       weight.storage.withUnsafeBufferPointer { pw in
         out.withUnsafeMutableBufferPointer { po in
           let xp = px.baseAddress!, wp = pw.baseAddress!, op = po.baseAddress!
-          let imageSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+          let imageSize = geo.c * geo.h * geo.w
           geo.forEachChunk { first, count in
             let ld = count * geo.p
             let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
@@ -116,12 +130,7 @@ extension Tensor {
             defer { col.deallocate(); tmp.deallocate() }
             for b in 0..<count { geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld) }
             sgemm(transA: false, transB: false, m: geo.o, n: ld, k: geo.k, wp, lda: geo.k, col, ldb: ld, tmp, ldc: ld)
-            // [O, count·P] → [count, O, P]
-            for b in 0..<count {
-              for o in 0..<geo.o {
-                (op + (first + b) * outSize + o * geo.p).update(from: tmp + o * ld + b * geo.p, count: geo.p)
-              }
-            }
+            geo.unpackOutputs(tmp, ld: ld, into: op, first: first, count: count)
           }
           if let bias {
             bias.storage.withUnsafeBufferPointer { pb in
@@ -154,15 +163,13 @@ extension Tensor {
       weight.storage.withUnsafeBufferPointer { pw in
         out.withUnsafeMutableBufferPointer { po in
           let gp = pg.baseAddress!, wp = pw.baseAddress!, op = po.baseAddress!
-          let imageSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+          let imageSize = geo.c * geo.h * geo.w
           geo.forEachChunk { first, count in
             let ld = count * geo.p
             let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
             let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
             defer { col.deallocate(); tmp.deallocate() }
-            for b in 0..<count {
-              for o in 0..<geo.o { (tmp + o * ld + b * geo.p).update(from: gp + (first + b) * outSize + o * geo.p, count: geo.p) }
-            }
+            geo.packOutputs(gp, first: first, count: count, into: tmp, ld: ld)
             sgemm(transA: true, transB: false, m: geo.k, n: ld, k: geo.o, wp, lda: geo.k, tmp, ldb: ld, col, ldc: ld)
             for b in 0..<count { geo.col2im(col + b * geo.p, op + (first + b) * imageSize, ld: ld) }
           }
@@ -186,7 +193,7 @@ extension Tensor {
       g.storage.withUnsafeBufferPointer { pg in
         partials.withUnsafeMutableBufferPointer { pp in
           let xp = px.baseAddress!, gp = pg.baseAddress!, part = pp.baseAddress!
-          let imageSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+          let imageSize = geo.c * geo.h * geo.w
           let chunks = (geo.n + geo.chunk - 1) / geo.chunk
           Parallel.forEach(min(chunks, workers)) { wk in
             var c = wk
@@ -195,10 +202,8 @@ extension Tensor {
               let ld = count * geo.p
               let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
               let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
-              for b in 0..<count {
-                geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld)
-                for o in 0..<geo.o { (tmp + o * ld + b * geo.p).update(from: gp + (first + b) * outSize + o * geo.p, count: geo.p) }
-              }
+              for b in 0..<count { geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld) }
+              geo.packOutputs(gp, first: first, count: count, into: tmp, ld: ld)
               sgemm(transA: false, transB: true, m: geo.o, n: geo.k, k: ld, tmp, lda: ld, col, ldb: ld,
                     beta: 1, part + wk * size, ldc: geo.k)
               col.deallocate(); tmp.deallocate()
