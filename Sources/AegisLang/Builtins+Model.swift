@@ -18,6 +18,8 @@ private let shapeParameters: [Parameter] = [
   Parameter("classes", .optional(.int), default: .nil, doc: "number of classes (default 10)"),
   Parameter("normalize", .optional(.list), default: .nil, doc: "[mean list, std list] applied inside the model (inputs stay in [0,1])"),
   Parameter("seed", .optional(.int), default: .nil, doc: "initialization seed (default: the session seed)"),
+  Parameter("init", .choice(["kaiming", "torch"]), default: .string("kaiming"),
+            doc: "weight init: He/Kaiming normal with zero bias (learns from the first steps), or PyTorch's default U(±1/√fan_in) for side-by-side runs with the anchors"),
   Parameter("label", .optional(.string), default: .nil, doc: "name shown in summaries, tables and plot legends"),
 ]
 
@@ -34,7 +36,9 @@ private func config(_ architecture: String, width: Int, depth: Int, _ args: Boun
     guard std.allSatisfy({ $0 > 0 }) else { throw args.error("normalize std values must be positive") }
   }
   let seed = try args.optionalInt("seed").map { UInt64($0) } ?? interp.random.next()
-  return ModelConfig(architecture: architecture, inputShape: input, numClasses: classes, width: width, depth: depth, mean: mean, std: std, seed: seed)
+  let initialization = WeightInitialization(rawValue: try args.string("init")) ?? .kaiming
+  return ModelConfig(architecture: architecture, inputShape: input, numClasses: classes, width: width, depth: depth,
+                     mean: mean, std: std, seed: seed, initialization: initialization)
 }
 
 private func build(_ c: ModelConfig, _ args: BoundArguments) throws -> Value {

@@ -10,7 +10,7 @@ import Foundation
 
 /// Registers the training family.
 public func registerTrainingBuiltins(into registry: BuiltinRegistry) {
-  registry.register([trainBuiltin, accuracyBuiltin])
+  registry.register([trainBuiltin, accuracyBuiltin, recalibrateBatchNormBuiltin])
 }
 
 /// Optimizer and schedule parameters shared by train, pretrain and finetune.
@@ -22,6 +22,8 @@ let optimizationParameters: [Parameter] = [
   Parameter("weight_decay", .number, default: .number(0), doc: "L2 weight decay"),
   Parameter("optimizer", .choice(["sgd", "nesterov", "adam"]), default: .string("sgd"), doc: "optimizer"),
   Parameter("schedule", .string, default: .string("constant"), doc: "\"constant\", \"cosine\", \"step:60,80\" or \"warmup:200+cosine\""),
+  Parameter("warmup", .optional(.int), default: .nil,
+            doc: "linear learning-rate warm-up steps (default 50, at most a third of the run; none when the schedule has its own; 0 disables)"),
   Parameter("augment", .bool, default: .bool(false), doc: "random crop (padding 2, or 4 on 32×32) and horizontal flip"),
   Parameter("seed", .optional(.int), default: .nil, doc: "shuffling/augmentation seed (default: the session seed)"),
 ]
@@ -56,6 +58,8 @@ func trainingOptions(_ args: BoundArguments, _ interp: Interpreter, imageSize: I
     throw args.error("unknown schedule \"\(scheduleText)\"", hint: "use \"constant\", \"cosine\", \"step:60,80\" or \"warmup:200+cosine\"")
   }
   o.schedule = schedule
+  o.warmup = try args.optionalInt("warmup")
+  if let w = o.warmup, w < 0 { throw args.error("warmup must be ≥ 0 steps (0 disables it), got \(w)") }
   if try args.bool("augment") { o.augmentation = try Augmentation(padding: imageSize >= 32 ? 4 : 2, horizontalFlip: true) }
   o.seed = try args.optionalInt("seed").map { UInt64(bitPattern: Int64($0)) } ?? interp.random.next()
   guard o.epochs >= 1, o.batchSize >= 1, o.learningRate > 0 else { throw args.error("epochs and batch must be ≥ 1 and lr > 0") }
@@ -124,7 +128,7 @@ private let trainBuiltin = Builtin(
     try Trainer.train(model, on: data, options: options, label: model.label, loss: loss, evaluation: evaluation,
                       progress: ProgressDisplay.callback(label: "", output: interp.output))
   }
-  history.settings["recipe"] = "\(label), \(options.epochs) epochs, lr \(options.learningRate), batch \(options.batchSize), \(options.schedule.label), seed \(options.seed)"
+  history.settings["recipe"] = "\(label), \(options.epochs) epochs, lr \(options.learningRate), batch \(options.batchSize), \(options.schedule.label), warm-up \(options.warmupSteps(total: options.epochs * ((data.count + options.batchSize - 1) / options.batchSize))) steps, seed \(options.seed)"
   if let a = try args.optionalObject("attack", as: AttackObject.self) { history.settings["attack"] = a.attack.description }
   return .object(HistoryObject(history))
 }
@@ -139,4 +143,25 @@ private let accuracyBuiltin = Builtin(
   try checkFits(model, data.imageShape)
   let correct = try RobustEvaluation.cleanCorrect(model, data, batchSize: 256)
   return .number(Double(correct.filter { $0 }.count) / Double(max(data.count, 1)))
+}
+
+private let recalibrateBatchNormBuiltin = Builtin(
+  name: "recalibrate_bn", category: "training",
+  summary: "Recompute a model's BatchNorm running statistics from data with its final weights (in place).",
+  details: "After a short run at a high learning rate the running statistics lag the weights (they average the last ~10 batches, taken with older weights), so eval-mode accuracy can fall far below training accuracy. This replaces them by the plain average over `batches` train-mode batches of `data` (no gradients, weights unchanged; frozen BN layers keep theirs). Models without BN are returned unchanged.",
+  parameters: [Parameter("model", .object("Model"), doc: "the model (its BN statistics change in place)"),
+               Parameter("data", .object("Dataset"), doc: "data to measure the statistics on (the training data)"),
+               Parameter("batches", .int, default: .number(50), doc: "batches of 128 averaged"),
+               Parameter("seed", .int, default: .number(0), doc: "which batches")],
+  returns: "Model", example: "recalibrate_bn(net, train)\naccuracy(net, test)", exampleNeedsFiles: true
+) { args, _ in
+  let object = try args.object("model", as: ModelObject.self)
+  let data = try args.object("data", as: DatasetObject.self).dataset
+  guard data.imageShape == object.model.config.inputShape else {
+    throw args.error("the model expects images \(object.model.config.inputShape) but the data has \(data.imageShape)")
+  }
+  let batches = try args.int("batches")
+  guard batches >= 1 else { throw args.error("batches must be ≥ 1, got \(batches)") }
+  try BatchNormRecalibration.recalibrate(object.model, on: data, batches: batches, seed: UInt64(max(try args.int("seed"), 0)))
+  return .object(object)
 }

@@ -195,7 +195,10 @@ public final class SanityObject: AegisObject {
   public let report: SanityReport
   public init(_ report: SanityReport) { self.report = report }
   public var typeName: String { "Sanity" }
-  public var summary: String { "Sanity \(report.model): \(report.passed ? "all checks passed" : "flags raised")" }
+  public var summary: String {
+    if SanityChecks.isNearChance(report.clean, chance: report.chance) { return "Sanity \(report.model): model at chance, train it first" }
+    return "Sanity \(report.model): \(report.passed ? "all checks passed" : "flags raised")"
+  }
   public func describe() -> String { report.description }
   public var memberNames: [String] { ["passed"] }
   public func member(_ name: String) throws -> Value? { name == "passed" ? .bool(report.passed) : nil }

@@ -27,15 +27,25 @@ public enum ProgressDisplay {
     return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
   }
 
-  /// The progress callback for one run: per-batch to the handler, per-epoch lines to `output`.
+  /// The progress callback for one run: per-batch to the handler, one line per finished epoch
+  /// to `output` (with its validation metrics and, when it failed to learn, a warning).
   static func callback(label: String, output: @escaping (String) -> Void) -> (TrainingProgress) -> Void {
     { p in
-      batchHandler?(label, p)
-      if p.batch == p.batches {
-        finishLine?()
-        output(String(format: "%@epoch %d/%d  loss %.4f  acc %.4f  (%@ elapsed)", label.isEmpty ? "" : label + " ",
-                      p.epoch, p.epochs, p.loss, p.accuracy, clock(p.elapsed)))
-      }
+      guard let metrics = p.epochMetrics else { batchHandler?(label, p); return }
+      finishLine?()
+      output(epochLine(label, p, metrics))
     }
+  }
+
+  /// `epoch 1/2  loss 0.6312  acc 0.7750  val_acc 0.8240  (0:41 elapsed)` + a warning line.
+  static func epochLine(_ label: String, _ p: TrainingProgress, _ metrics: [String: Double]) -> String {
+    var line = String(format: "%@epoch %d/%d  loss %.4f  acc %.4f", label.isEmpty ? "" : label + " ",
+                      p.epoch, p.epochs, p.loss, p.accuracy)
+    for key in metrics.keys.sorted() where key.hasPrefix("val_") {
+      line += String(format: "  %@ %.4f", key, metrics[key] ?? .nan)
+    }
+    line += "  (\(clock(p.elapsed)) elapsed)"
+    if let warning = p.warning { line += "\n  " + warning }
+    return line
   }
 }

@@ -18,6 +18,9 @@ public final class BatchNorm: Layer {
   /// When false, train mode still normalizes with batch statistics but leaves the running
   /// statistics alone (training-time attacks in "train" BN mode must not pollute them).
   public var updatesRunningStatistics = true
+  /// When set, the running statistics are the plain average of every batch seen since the last
+  /// reset (PyTorch's momentum=None), as BN recalibration needs.
+  public var averagesCumulatively = false
 
   public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
     weight = parameter(.ones([channels]))
@@ -41,11 +44,18 @@ public final class BatchNorm: Layer {
   /// PyTorch's rule: exponential average, with the unbiased variance.
   private func updateRunningStatistics(mean: [Float], variance: [Float], samples: Int) {
     let unbias = samples > 1 ? Float(samples) / Float(samples - 1) : 1
+    let momentum = averagesCumulatively ? 1 / (numBatchesTracked.storage[0] + 1) : self.momentum
     for c in 0..<mean.count {
       runningMean.storage[c] = (1 - momentum) * runningMean.storage[c] + momentum * mean[c]
       runningVar.storage[c] = (1 - momentum) * runningVar.storage[c] + momentum * variance[c] * unbias
     }
     numBatchesTracked.storage[0] += 1
+  }
+
+  /// Back to the statistics of a fresh layer (mean 0, variance 1, no batches seen).
+  public func resetRunningStatistics() {
+    for c in 0..<runningMean.count { runningMean.storage[c] = 0; runningVar.storage[c] = 1 }
+    numBatchesTracked.storage[0] = 0
   }
 
   public override var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }

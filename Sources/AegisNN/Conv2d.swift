@@ -10,10 +10,10 @@ public final class Conv2d: Layer {
   public let padding: Int
 
   public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-              bias useBias: Bool = true, rng: inout RandomGenerator) {
+              bias useBias: Bool = true, initialization: WeightInitialization = .torch, rng: inout RandomGenerator) {
     let fanIn = inChannels * kernel * kernel
-    weight = parameter(.kaimingUniform([outChannels, inChannels, kernel, kernel], fanIn: fanIn, rng: &rng))
-    bias = useBias ? parameter(.kaimingUniform([outChannels], fanIn: fanIn, rng: &rng)) : nil
+    weight = parameter(initialization.weight([outChannels, inChannels, kernel, kernel], fanIn: fanIn, rng: &rng))
+    bias = useBias ? parameter(initialization.bias(outChannels, fanIn: fanIn, rng: &rng)) : nil
     self.stride = stride
     self.padding = padding
   }

@@ -7,9 +7,10 @@ public final class Linear: Layer {
   public let weight: Tensor
   public let bias: Tensor?
 
-  public init(inputSize: Int, outputSize: Int, bias useBias: Bool = true, rng: inout RandomGenerator) {
-    weight = parameter(.kaimingUniform([outputSize, inputSize], fanIn: inputSize, rng: &rng))
-    bias = useBias ? parameter(.kaimingUniform([outputSize], fanIn: inputSize, rng: &rng)) : nil
+  public init(inputSize: Int, outputSize: Int, bias useBias: Bool = true,
+              initialization: WeightInitialization = .torch, rng: inout RandomGenerator) {
+    weight = parameter(initialization.weight([outputSize, inputSize], fanIn: inputSize, rng: &rng))
+    bias = useBias ? parameter(initialization.bias(outputSize, fanIn: inputSize, rng: &rng)) : nil
   }
 
   public override func forward(_ x: Tensor) -> Tensor {

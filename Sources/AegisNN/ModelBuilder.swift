@@ -49,13 +49,13 @@ public enum ModelBuilder {
   public static func head(for c: ModelConfig, outputs: Int, rng: inout RandomGenerator) throws -> Layer {
     switch c.architecture {
     case "mlp":
-      return Sequential([("fc\(c.depth + 1)", Linear(inputSize: c.width, outputSize: outputs, rng: &rng))])
+      return Sequential([("fc\(c.depth + 1)", Linear(inputSize: c.width, outputSize: outputs, initialization: c.initialization, rng: &rng))])
     case "cnn":
       let w = c.width
       let flat = 2 * w * (c.inputShape[1] / 4) * (c.inputShape[2] / 4)
       return Sequential([
-        ("flatten", Flatten()), ("fc1", Linear(inputSize: flat, outputSize: 200, rng: &rng)), ("relu5", ReLU()),
-        ("fc2", Linear(inputSize: 200, outputSize: outputs, rng: &rng)),
+        ("flatten", Flatten()), ("fc1", Linear(inputSize: flat, outputSize: 200, initialization: c.initialization, rng: &rng)), ("relu5", ReLU()),
+        ("fc2", Linear(inputSize: 200, outputSize: outputs, initialization: c.initialization, rng: &rng)),
       ])
     default:
       var headRng = rng
@@ -71,7 +71,7 @@ public enum ModelBuilder {
     var layers: [(String, Layer)] = [("flatten", Flatten())]
     var inputs = c.inputShape.reduce(1, *)
     for i in 1...max(c.depth, 1) {
-      layers.append(("fc\(i)", Linear(inputSize: inputs, outputSize: c.width, rng: &rng)))
+      layers.append(("fc\(i)", Linear(inputSize: inputs, outputSize: c.width, initialization: c.initialization, rng: &rng)))
       layers.append(("relu\(i)", ReLU()))
       inputs = c.width
     }
@@ -81,13 +81,13 @@ public enum ModelBuilder {
   // MARK: SmallCNN
 
   static func cnnBackbone(_ c: ModelConfig, rng: inout RandomGenerator) -> Sequential {
-    let w = c.width, ch = c.inputShape[0]
+    let w = c.width, ch = c.inputShape[0], i = c.initialization
     return Sequential([
-      ("conv1", Conv2d(ch, w, kernel: 3, padding: 1, rng: &rng)), ("relu1", ReLU()),
-      ("conv2", Conv2d(w, w, kernel: 3, padding: 1, rng: &rng)), ("relu2", ReLU()),
+      ("conv1", Conv2d(ch, w, kernel: 3, padding: 1, initialization: i, rng: &rng)), ("relu1", ReLU()),
+      ("conv2", Conv2d(w, w, kernel: 3, padding: 1, initialization: i, rng: &rng)), ("relu2", ReLU()),
       ("pool1", MaxPool2d(kernel: 2)),
-      ("conv3", Conv2d(w, 2 * w, kernel: 3, padding: 1, rng: &rng)), ("relu3", ReLU()),
-      ("conv4", Conv2d(2 * w, 2 * w, kernel: 3, padding: 1, rng: &rng)), ("relu4", ReLU()),
+      ("conv3", Conv2d(w, 2 * w, kernel: 3, padding: 1, initialization: i, rng: &rng)), ("relu3", ReLU()),
+      ("conv4", Conv2d(2 * w, 2 * w, kernel: 3, padding: 1, initialization: i, rng: &rng)), ("relu4", ReLU()),
       ("pool2", MaxPool2d(kernel: 2)),
     ])
   }

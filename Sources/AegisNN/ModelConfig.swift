@@ -17,9 +17,11 @@ public struct ModelConfig: Codable, Equatable, Sendable {
   public var mean: [Float]
   public var std: [Float]
   public var seed: UInt64
+  /// How conv and linear weights start (He/Kaiming normal unless asked for PyTorch's default).
+  public var initialization: WeightInitialization
 
   public init(architecture: String, inputShape: [Int], numClasses: Int = 10, width: Int, depth: Int,
-              mean: [Float] = [], std: [Float] = [], seed: UInt64 = 0) {
+              mean: [Float] = [], std: [Float] = [], seed: UInt64 = 0, initialization: WeightInitialization = .kaiming) {
     self.architecture = architecture
     self.inputShape = inputShape
     self.numClasses = numClasses
@@ -28,6 +30,26 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     self.mean = mean
     self.std = std
     self.seed = seed
+    self.initialization = initialization
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case architecture, inputShape, numClasses, width, depth, mean, std, seed, initialization
+  }
+
+  /// Checkpoints written before `initialization` existed were PyTorch-initialized: a recipe
+  /// read from one rebuilds the same way.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    architecture = try c.decode(String.self, forKey: .architecture)
+    inputShape = try c.decode([Int].self, forKey: .inputShape)
+    numClasses = try c.decode(Int.self, forKey: .numClasses)
+    width = try c.decode(Int.self, forKey: .width)
+    depth = try c.decode(Int.self, forKey: .depth)
+    mean = try c.decode([Float].self, forKey: .mean)
+    std = try c.decode([Float].self, forKey: .std)
+    seed = try c.decode(UInt64.self, forKey: .seed)
+    initialization = try c.decodeIfPresent(WeightInitialization.self, forKey: .initialization) ?? .torch
   }
 
   public func json() -> String {

@@ -32,7 +32,7 @@ extension ModelBuilder {
     guard let layout = ResNetLayout(depth: c.depth) else { throw ModelConfigError("unsupported resnet depth \(c.depth)") }
     let paper = layout.isPaperStyle
     let expansion = layout.bottleneck ? PreActBottleneck.expansion : 1
-    var stem: [(String, Layer)] = [(paper ? "conv1" : "stem", Conv2d(c.inputShape[0], c.width, kernel: 3, padding: 1, bias: false, rng: &rng))]
+    var stem: [(String, Layer)] = [(paper ? "conv1" : "stem", Conv2d(c.inputShape[0], c.width, kernel: 3, padding: 1, bias: false, initialization: c.initialization, rng: &rng))]
     if paper { stem += [("bn1", BatchNorm(c.width)), ("relu0", ReLU())] }
     var stages: [(String, Layer)] = []
     var inPlanes = c.width
@@ -42,8 +42,8 @@ extension ModelBuilder {
       for b in 0..<count {
         let stride = (b == 0 && s > 0) ? 2 : 1
         let block: Layer = layout.bottleneck
-          ? PreActBottleneck(inPlanes, planes, stride: stride, rng: &rng)
-          : PreActBasicBlock(inPlanes, planes, stride: stride, rng: &rng)
+          ? PreActBottleneck(inPlanes, planes, stride: stride, initialization: c.initialization, rng: &rng)
+          : PreActBasicBlock(inPlanes, planes, stride: stride, initialization: c.initialization, rng: &rng)
         blocks.append(("\(b)", block))
         inPlanes = planes * expansion
       }
@@ -53,7 +53,7 @@ extension ModelBuilder {
     var headLayers: [(String, Layer)] = [stages.removeLast()]
     if !paper { headLayers += [("bn", BatchNorm(inPlanes)), ("relu", ReLU())] }
     headLayers += [("pool", GlobalAvgPool()),
-                   (paper ? "linear" : "fc", Linear(inputSize: inPlanes, outputSize: headOutputs ?? c.numClasses, rng: &rng))]
+                   (paper ? "linear" : "fc", Linear(inputSize: inPlanes, outputSize: headOutputs ?? c.numClasses, initialization: c.initialization, rng: &rng))]
     return (Sequential(stem + stages), Sequential(headLayers))
   }
 }

@@ -19,6 +19,8 @@ public struct TrainingOptions {
   public var schedule: LearningRateSchedule = .constant
   public var seed: UInt64 = 0
   public var augmentation: Augmentation? = nil
+  /// Linear learning-rate warm-up steps; nil = the default (see `warmupSteps(total:)`), 0 = none.
+  public var warmup: Int? = nil
   public init() {}
 }
 
@@ -29,6 +31,12 @@ public struct TrainingProgress {
   public var elapsed: Double
   /// Seconds left in the whole run, estimated from the pace so far.
   public var remaining: Double
+  /// Mean loss of the run's first batches (what a plateau warning compares with).
+  public var startLoss: Double = .nan
+  /// Set only on the report sent once an epoch is done and evaluated: its metrics
+  /// (loss, acc, val_acc…) and the plateau/divergence warning if it failed to learn.
+  public var epochMetrics: [String: Double]? = nil
+  public var warning: String? = nil
 
   public init(epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Double, accuracy: Double, elapsed: Double, remaining: Double) {
     self.epoch = epoch; self.epochs = epochs; self.batch = batch; self.batches = batches
@@ -73,6 +81,7 @@ public enum Trainer {
     var rng = RandomGenerator(seed: options.seed)
     let start = Date()
     var iteration = 0
+    var startLoss = StartingLoss()
     let wasTraining = model.isTraining
     defer { model.setTraining(wasTraining) }
     for epoch in 1...max(options.epochs, 1) {
@@ -83,13 +92,13 @@ public enum Trainer {
         if Cancellation.isRequested {
           throw TrainingInterrupted(history: history, epoch: epoch, batch: batchIndex)
         }
-        optimizer.learningRate = Float(options.schedule.rate(
-          base: options.learningRate, iteration: iteration, epoch: epoch - 1, total: total))
+        optimizer.learningRate = Float(options.learningRate(iteration: iteration, epoch: epoch - 1, total: total))
         let (batchLoss, logits) = try loss(model, images, labels, &rng)
         batchLoss.backward()
         optimizer.step()
         model.zeroGrad()
         lossSum += Double(batchLoss.scalar) * Double(labels.count)
+        startLoss.record(Double(batchLoss.scalar))
         correct += Int((logits.accuracy(labels) * Double(labels.count)).rounded())
         seen += labels.count
         batchIndex += 1
@@ -111,8 +120,25 @@ public enum Trainer {
         for (k, v) in try evaluation(model, epoch) { metrics[k] = v }
       }
       history.append(EpochRecord(epoch: epoch, metrics: metrics))
+      reportEpoch(history, metrics, startLoss: startLoss.value, epoch: epoch, of: options.epochs,
+                  batches: batchesPerEpoch, elapsed: Date().timeIntervalSince(start), progress: progress)
     }
     return history
+  }
+
+  /// Notes a failed-to-learn warning in the history and sends the end-of-epoch report.
+  public static func reportEpoch(_ history: History, _ metrics: [String: Double], startLoss: Double, epoch: Int, of epochs: Int,
+                                 batches: Int, elapsed: Double, progress: ((TrainingProgress) -> Void)?) {
+    let warning = TrainingHealth.warning(startLoss: startLoss, epochLoss: metrics["loss"] ?? .nan)
+    // The run's warning is its last epoch's: a run that learned late is not flagged.
+    history.settings["warning"] = warning.map { "epoch \(epoch): " + $0 }
+    guard let progress else { return }
+    var report = TrainingProgress(epoch: epoch, epochs: epochs, batch: batches, batches: batches, loss: metrics["loss"] ?? .nan,
+                                  accuracy: metrics["acc"] ?? .nan, elapsed: elapsed, remaining: 0)
+    report.startLoss = startLoss
+    report.epochMetrics = metrics
+    report.warning = warning
+    progress(report)
   }
 
   static func makeOptimizer(_ o: TrainingOptions, _ parameters: [Tensor]) -> Optimizer {

@@ -6,9 +6,26 @@ import AegisTensor
 import Foundation
 
 public enum SanityChecks {
+  /// What every report says about a model whose clean accuracy is near chance.
+  public static let untrainedVerdict = "robust accuracy of a model at chance means nothing: train it first"
+
+  /// Clean accuracy within 10 points of chance (1/classes): the model has not learned, so its
+  /// robust accuracy cannot be told apart from guessing (an untrained or plateaued run).
+  public static func isNearChance(_ cleanAccuracy: Double, classes: Int) -> Bool {
+    isNearChance(cleanAccuracy, chance: 1 / Double(max(classes, 1)))
+  }
+
+  public static func isNearChance(_ cleanAccuracy: Double, chance: Double) -> Bool { cleanAccuracy < chance + 0.1 }
+
+  static func chanceFlag(model: String, cleanAccuracy: Double, classes: Int) -> [String] {
+    guard isNearChance(cleanAccuracy, classes: classes) else { return [] }
+    return [String(format: "%@: clean accuracy %.1f%% is near chance (%.0f%%): %@", model, cleanAccuracy * 100,
+                   100 / Double(max(classes, 1)), untrainedVerdict)]
+  }
+
   /// Flags for a sequential worst-case report.
   static func flags(for report: RobustnessReport, classes: Int) -> [String] {
-    var flags: [String] = []
+    var flags = chanceFlag(model: report.model, cleanAccuracy: report.cleanAccuracy, classes: classes)
     let accuracyOf = Dictionary(report.breakdown.map { ($0.attack, $0.accuracy) }, uniquingKeysWith: { a, _ in a })
     // In sequence, a black-box attack that still breaks points after white-box ones = masking.
     var previous = report.cleanAccuracy
@@ -24,7 +41,7 @@ public enum SanityChecks {
 
   /// Flags for one accuracy-vs-ε line.
   static func curveFlags(_ line: RobustnessCurve.Line, cleanAccuracy: Double, classes: Int) -> [String] {
-    var flags: [String] = []
+    var flags = chanceFlag(model: line.model, cleanAccuracy: cleanAccuracy, classes: classes)
     if let i = line.epsilons.firstIndex(of: 0), abs(line.accuracy[i] - cleanAccuracy) > 1e-9 {
       flags.append("\(line.model): accuracy at eps 0 differs from clean accuracy")
     }
@@ -84,6 +101,8 @@ public struct SanityReport: CustomStringConvertible {
   public var checks: [(String, Bool, String)] {
     let slack = 0.005
     return [
+      ("clean accuracy well above chance", !SanityChecks.isNearChance(clean, chance: chance),
+       String(format: "clean %.2f%% (chance %.0f%%)", clean * 100, chance * 100)),
       ("PGD ≤ FGSM ≤ noise ≤ clean", pgd <= fgsm + slack && fgsm <= noise + slack && noise <= clean + slack,
        String(format: "PGD %.2f%%, FGSM %.2f%%, noise %.2f%%, clean %.2f%%", pgd * 100, fgsm * 100, noise * 100, clean * 100)),
       ("more steps and restarts do not raise accuracy", pgdLonger <= pgd + slack,
@@ -102,7 +121,11 @@ public struct SanityReport: CustomStringConvertible {
   public var description: String {
     var lines = ["sanity checks for \(model) at eps \(epsilon) on \(examples) examples:"]
     for (name, ok, detail) in checks { lines.append("  \(ok ? "ok  " : "FLAG") \(name): \(detail)") }
-    lines.append(passed ? "  all checks passed" : "  some checks flagged: the robustness number may not be trustworthy")
+    if SanityChecks.isNearChance(clean, chance: chance) {
+      lines.append("  " + SanityChecks.untrainedVerdict)
+    } else {
+      lines.append(passed ? "  all checks passed" : "  some checks flagged: the robustness number may not be trustworthy")
+    }
     return lines.joined(separator: "\n")
   }
 }

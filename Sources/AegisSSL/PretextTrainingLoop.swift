@@ -34,6 +34,7 @@ struct PretextTrainingLoop {
     var rng = RandomGenerator(seed: options.seed)
     let start = Date()
     var iteration = 0
+    var startLoss = StartingLoss()
     try LayerGroup.preservingModes(layers) {
       for epoch in 1...options.epochs {
         for layer in layers { layer.setTraining(true) }
@@ -42,7 +43,7 @@ struct PretextTrainingLoop {
         var sums: [String: Double] = [:]
         for (images, _) in try data.batches(size: options.batchSize, shuffle: true, seed: rng.next(), augmentation: options.augmentation) {
           if Cancellation.isRequested { throw TrainingInterrupted(history: history, epoch: epoch, batch: batchIndex) }
-          optimizer.learningRate = Float(options.schedule.rate(base: options.learningRate, iteration: iteration, epoch: epoch - 1, total: total))
+          optimizer.learningRate = Float(options.learningRate(iteration: iteration, epoch: epoch - 1, total: total))
           let result = try step(images, &rng)
           try checkFinite(result.loss, epoch: epoch, batch: batchIndex + 1)
           result.loss.backward()
@@ -51,6 +52,7 @@ struct PretextTrainingLoop {
           for layer in layers { layer.zeroGrad() }
           let n = images.shape[0]
           lossSum += Double(result.loss.scalar) * Double(n)
+          startLoss.record(Double(result.loss.scalar))
           for (k, v) in result.metrics { sums[k, default: 0] += v * Double(n) }
           correct += result.correct
           seen += result.total
@@ -74,6 +76,8 @@ struct PretextTrainingLoop {
           for (k, v) in try evaluation(epoch) { metrics[k] = v }
         }
         history.append(EpochRecord(epoch: epoch, metrics: metrics))
+        Trainer.reportEpoch(history, metrics, startLoss: startLoss.value, epoch: epoch, of: options.epochs,
+                            batches: batchesPerEpoch, elapsed: Date().timeIntervalSince(start), progress: progress)
       }
     }
     return history
@@ -105,6 +109,7 @@ struct PretextTrainingLoop {
   /// Training settings as history/grid settings.
   static func describe(_ o: TrainingOptions) -> [String: String] {
     ["epochs": String(o.epochs), "batch_size": String(o.batchSize), "lr": String(o.learningRate),
+     "warmup": o.warmup.map(String.init) ?? "default",
      "momentum": String(o.momentum), "weight_decay": String(o.weightDecay), "nesterov": String(o.nesterov),
      "optimizer": o.optimizer, "schedule": o.schedule.label, "seed": String(o.seed),
      "augmentation": o.augmentation.map { "pad \($0.padding), flip \($0.horizontalFlip)" } ?? "none"]
