@@ -20,15 +20,22 @@ enum Fixtures {
   nonisolated(unsafe) static var cachedStandard: Model?
   static func standardModel() throws -> Model {
     if let m = cachedStandard { return m }
+    let model = try standardModel(seed: 1)
+    cachedStandard = model
+    return model
+  }
+
+  /// The standard model's recipe with its init and shuffling seed (for the seed sweep).
+  static func standardModel(seed: UInt64) throws -> Model {
     let train = try fashion(.train, 6000)
-    let model = try ModelBuilder.build(ModelConfig(architecture: "mlp", inputShape: [1, 28, 28], width: 128, depth: 2, seed: 1))
+    let model = try ModelBuilder.build(ModelConfig(architecture: "mlp", inputShape: [1, 28, 28], width: 128, depth: 2, seed: seed))
     var options = TrainingOptions()
     options.epochs = 3
     options.learningRate = 0.05
     options.batchSize = 64
+    options.seed = seed
     _ = try Trainer.train(model, on: train, options: options)
     model.label = "standard"
-    cachedStandard = model
     return model
   }
 
