@@ -15,6 +15,7 @@ public struct SeedSpread: CustomStringConvertible {
     for seed in seeds {
       values.append((seed, try recipe(seed)))
       print(String(format: "SWEEP %@ seed %d: %.4f", name, Int(seed), values.last!.1))
+      fflush(stdout)  // a sweep runs for many minutes; show each seed as it lands
     }
     let spread = SeedSpread(name: name, values: values)
     print(spread)

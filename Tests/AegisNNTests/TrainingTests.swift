@@ -33,7 +33,12 @@ final class TrainingTests: XCTestCase {
     XCTAssertLessThan(loss, 1.5)
   }
 
-  /// PreActResNet-8 (width 8), 2,000 images, 2 epochs at batch 64 → accuracy on 500 test images.
+  /// PreActResNet-8 (width 8), 2,000 images, 2 epochs at batch 64 → accuracy on 500 test images,
+  /// after recomputing the BN statistics. Without that step this recipe's eval accuracy is a
+  /// coin toss: 64 steps at lr 0.05 move the weights faster than the running statistics
+  /// (momentum 0.1) follow; measured over seeds 1–4, eval-mode accuracy on the *training* images
+  /// was 0.24–0.62 while the train-mode running accuracy was 0.55–0.63, and recalibration lifted
+  /// test accuracy from 0.22–0.62 to 0.60–0.69 (docs/defaults.md).
   func resNetRecipe(seed: UInt64) throws -> Double {
     let train = try fashion(.train, 2000), test = try fashion(.test, 500)
     let model = try ModelBuilder.build(ModelConfig(architecture: "resnet", inputShape: [1, 28, 28], width: 8, depth: 8, seed: seed))
@@ -43,6 +48,7 @@ final class TrainingTests: XCTestCase {
     options.batchSize = 64
     options.seed = seed
     _ = try Trainer.train(model, on: train, options: options)
+    try BatchNormRecalibration.recalibrate(model, on: train)
     return try Trainer.accuracy(of: model, on: test)
   }
 
@@ -53,9 +59,9 @@ final class TrainingTests: XCTestCase {
 
   /// The spread behind the thresholds above (AEGIS_SEED_SWEEP=1; 10 seeds of each recipe).
   func testSeedSweep() throws {
-    guard ProcessInfo.processInfo.environment["AEGIS_SEED_SWEEP"] != nil else { throw XCTSkip("set AEGIS_SEED_SWEEP=1 to measure the spread over 10 seeds") }
-    try SeedSpread.measure("resnet-8 2000×2 epochs") { try resNetRecipe(seed: $0) }
-    try SeedSpread.measure("smallcnn 5000×1 epoch batch 32") { try smallCNNRecipe(seed: $0).accuracy }
+    guard let which = ProcessInfo.processInfo.environment["AEGIS_SEED_SWEEP"] else { throw XCTSkip("set AEGIS_SEED_SWEEP=1 (or resnet / cnn) to measure the spread over 10 seeds") }
+    if which != "cnn" { try SeedSpread.measure("resnet-8 2000×2 epochs + BN recalibration") { try resNetRecipe(seed: $0) } }
+    if which != "resnet" { try SeedSpread.measure("smallcnn 5000×1 epoch batch 32") { try smallCNNRecipe(seed: $0).accuracy } }
   }
 
   func testSameSeedSameWeights() throws {
