@@ -15,6 +15,8 @@ final class TrainingTests: XCTestCase {
   }
 
   /// SmallCNN, 5,000 images, 1 epoch at batch 32 (157 steps) → test accuracy on 1,000 images.
+  /// (Batch 32 dates from PyTorch's default init, whose plateau took the first ~80 steps; with
+  /// Kaiming init and the warm-up the loss falls from the first steps.)
   func smallCNNRecipe(seed: UInt64) throws -> (accuracy: Double, firstEpochLoss: Double) {
     let train = try fashion(.train, 5000), test = try fashion(.test, 1000)
     let model = try ModelBuilder.build(ModelConfig(architecture: "cnn", inputShape: [1, 28, 28], width: 32, depth: 0, seed: seed))
@@ -53,8 +55,10 @@ final class TrainingTests: XCTestCase {
   }
 
   func testResNetTrainsOnASubset() throws {
-    // SWEEP_RESNET_THRESHOLD
-    XCTAssertGreaterThanOrEqual(try resNetRecipe(seed: 1), 0.55)
+    // testSeedSweep (resnet), seeds 0–2: 0.606–0.670; the diagnosis's seeds 1–4 after
+    // recalibration 0.598–0.652 (Kaiming) and 0.628–0.688 (torch init). Without recalibration
+    // the same seeds gave 0.22–0.62, which is why this test used to flip with the BLAS kernel.
+    XCTAssertGreaterThanOrEqual(try resNetRecipe(seed: 1), 0.45)
   }
 
   /// The spread behind the thresholds above (AEGIS_SEED_SWEEP=1; 10 seeds of each recipe).

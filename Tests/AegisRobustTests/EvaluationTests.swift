@@ -16,8 +16,9 @@ final class EvaluationTests: XCTestCase {
     let noise = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.noise) { $0.queries = 10 })
     let fgsm = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.fgsm))
     let pgd = try RobustEvaluation.accuracy(model, on: test, attack: Fixtures.attack(.pgd) { $0.steps = 20 })
-    // SWEEP_MLP_THRESHOLD
-    XCTAssertGreaterThan(clean, 0.7)
+    // The standard-model recipe over seeds 0–9 (testSeedSweep, Kaiming init + default warm-up):
+    // 0.757–0.857 clean accuracy on these 300 images (mean 0.808); 0.65 leaves 10 points.
+    XCTAssertGreaterThan(clean, 0.65)
     XCTAssertLessThan(pgd, fgsm)
     XCTAssertLessThan(fgsm, noise)
     XCTAssertLessThan(noise, clean + 1e-9)
@@ -88,8 +89,9 @@ final class EvaluationTests: XCTestCase {
 
   func testAdversarialTrainingRaisesRobustAccuracy() throws {
     let gain = try adversarialTrainingGain(seed: 1, standard: try Fixtures.standardModel())
-    // SWEEP_AT_THRESHOLD
-    XCTAssertGreaterThan(gain, 0.25, "PGD-20 accuracy gain of PGD training")
+    // testSeedSweep, seeds 0–5 (Kaiming init + default warm-up): gains 0.300–0.380 (robust model
+    // 0.42–0.46 PGD-20 accuracy, standard 0.09–0.14); 0.15 sits 15 points below the worst.
+    XCTAssertGreaterThan(gain, 0.15, "PGD-20 accuracy gain of PGD training")
   }
 
   /// The spread behind the thresholds (AEGIS_SEED_SWEEP=1; 10 seeds of each recipe).
