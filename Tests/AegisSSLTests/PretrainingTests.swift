@@ -38,7 +38,7 @@ final class PretrainingTests: XCTestCase {
     XCTAssertEqual(result.model.numOutputs, 4, "the returned model's head is the rotation head")
     XCTAssertTrue(result.network.head is ClassificationTaskHead)
     XCTAssertNotEqual(Fixtures.state(result.model.backbone), Fixtures.state(model.backbone))
-    XCTAssertEqual(reports, 4)
+    XCTAssertEqual(reports, 5, "4 batches + the end-of-epoch report (metrics, warning)")
     let record = try XCTUnwrap(result.history.last)
     for key in ["loss", "acc", "val_acc", "val_ata"] { XCTAssertNotNil(record.metrics[key], key) }
     XCTAssertEqual(result.history.settings["adversarial_loss"], "mixed")
@@ -77,7 +77,9 @@ final class PretrainingTests: XCTestCase {
     }
     print(score)
     let ata = try XCTUnwrap(score.adversarialAccuracy)
-    XCTAssertGreaterThan(score.accuracy, 0.6, "chance is 0.25")
+    // Same recipe as PretextTrainingTests' rotation test (one seed there: 0.662 with the defaults);
+    // its spread over seeds was not measured (AEGIS_SEED_SWEEP=rotation); chance is 0.25.
+    XCTAssertGreaterThan(score.accuracy, 0.5, "chance is 0.25")
     XCTAssertLessThan(ata, score.accuracy)
     let again = try PretextEvaluation.evaluate(result.network, on: test, seed: 3)
     XCTAssertEqual(again.accuracy, score.accuracy, "same seed, same pretext batches")
