@@ -136,11 +136,17 @@ private let showImagesBuiltin = Builtin(
 }
 
 private let exportBuiltin = Builtin(
-  name: "export", category: "io", summary: "Write a History, Curve, Report or Table to CSV or JSON (by the file's extension).",
-  parameters: [Parameter("value", .any, doc: "what to write"), Parameter("path", .string, doc: "a .csv or .json file")],
+  name: "export", category: "io", summary: "Write a History, Curve, Report or Table to CSV or JSON, or a tensor to .npy or .safetensors (by the file's extension).",
+  details: "A tensor goes to NumPy's .npy (float32, C order: `numpy.load(path)`) or to .safetensors (named \"tensor\").",
+  parameters: [Parameter("value", .any, doc: "what to write"), Parameter("path", .string, doc: "a .csv, .json, .npy or .safetensors file")],
   returns: "nil", example: "export h \"history.csv\"", exampleNeedsFiles: true
 ) { args, interp in
   let path = try args.string("path")
+  if case .tensor = args["value"] {
+    try writeTensors(args["value"], names: nil, to: path, args)
+    interp.output("wrote \(path)")
+    return .nil
+  }
   let text = try exportText(args["value"], json: path.lowercased().hasSuffix(".json"))
   guard path.lowercased().hasSuffix(".json") || path.lowercased().hasSuffix(".csv") else {
     throw args.error("export writes .csv or .json files, got \"\(path)\"")
