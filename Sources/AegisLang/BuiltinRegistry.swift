@@ -22,6 +22,7 @@ public final class BuiltinRegistry {
     registerSSLBuiltins,
     registerSessionBuiltins,
     registerIOBuiltins,
+    registerFormatBuiltins,
   ]
 
   /// Order of categories in `help` and docs; other categories follow alphabetically.
