@@ -23,6 +23,7 @@ public final class BuiltinRegistry {
     registerSessionBuiltins,
     registerIOBuiltins,
     registerFormatBuiltins,
+    registerWorkspaceFileBuiltins,
   ]
 
   /// Order of categories in `help` and docs; other categories follow alphabetically.

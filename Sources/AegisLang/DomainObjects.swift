@@ -11,7 +11,13 @@ import Foundation
 /// `fashion_mnist("train")` and friends.
 public final class DatasetObject: AegisObject, AegisIndexable {
   public let dataset: Dataset
-  public init(_ dataset: Dataset) { self.dataset = dataset }
+  /// An expression that rebuilds the dataset (`fashion_mnist("test", limit: 1000)`), when it
+  /// came from files; `save_workspace` stores it instead of the images.
+  public var recipe: String?
+  public init(_ dataset: Dataset, recipe: String? = nil) {
+    self.dataset = dataset
+    self.recipe = recipe
+  }
   public var typeName: String { "Dataset" }
   public var summary: String {
     "Dataset \(dataset.name): \(dataset.count) images \(dataset.imageShape), \(dataset.numClasses) classes"
