@@ -7,6 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build -c release -Xswiftc -enable-testing --build-tests
+# --- tensor interop (issue 9): numpy + safetensors for TensorFilesTests; skipped if unavailable ---
+if [ -z "${AEGIS_PYTHON:-}" ] && command -v python3 >/dev/null; then
+  if [ -x .build-pyvenv/bin/python ] || { python3 -m venv .build-pyvenv && .build-pyvenv/bin/pip install -q numpy safetensors; }; then
+    export AEGIS_PYTHON="$PWD/.build-pyvenv/bin/python"
+  else
+    echo "note: could not make .build-pyvenv; the numpy/safetensors interop test will be skipped"
+  fi
+fi
+# --- end tensor interop ---
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -52,7 +52,7 @@ public enum UnaryOperator: String, Sendable {
 
 /// Arithmetic and comparison operators.
 public enum BinaryOperator: String, Sendable {
-  case add = "+", subtract = "-", multiply = "*", divide = "/", power = "^", modulo = "%"
+  case add = "+", subtract = "-", multiply = "*", divide = "/", power = "^", modulo = "%", matmul = "@"
   case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
 
   /// Whether the operator compares (result is a bool, or a 0/1 tensor).

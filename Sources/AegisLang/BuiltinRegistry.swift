@@ -21,6 +21,9 @@ public final class BuiltinRegistry {
     registerPlotBuiltins,
     registerSSLBuiltins,
     registerSessionBuiltins,
+    registerIOBuiltins,
+    registerFormatBuiltins,
+    registerWorkspaceFileBuiltins,
   ]
 
   /// Order of categories in `help` and docs; other categories follow alphabetically.

@@ -12,6 +12,19 @@ public func registerDataBuiltins(into registry: BuiltinRegistry) {
 private let splitParameter = Parameter("split", .choice(["train", "test"]), default: .string("train"), doc: "which part of the data set")
 private let limitParameter = Parameter("limit", .optional(.int), default: .nil, doc: "keep only the first N images")
 
+/// The call that rebuilds a dataset: `name(arg, …, key: value)` with the given arguments.
+private func recipe(_ name: String, _ args: BoundArguments, _ keys: [String], positional: Int = 1) -> String {
+  let parts = keys.enumerated().compactMap { i, key -> String? in
+    let v = args[key]
+    if v.isNil { return nil }
+    return i < positional ? v.repr : "\(key): \(v.repr)"
+  }
+  return "\(name)(\(parts.joined(separator: ", ")))"
+}
+
+/// The recipe of `data` taken further by `step`, e.g. `take(<recipe>, 100)`, or nil.
+private func derived(_ data: DatasetObject, _ step: (String) -> String) -> String? { data.recipe.map(step) }
+
 private func split(_ args: BoundArguments) throws -> DatasetSplit {
   try args.string("split") == "test" ? .test : .train
 }
@@ -24,7 +37,8 @@ private let fashionMNISTBuiltin = Builtin(
   returns: "Dataset", example: "train = fashion_mnist(\"train\", limit: 1000)", exampleNeedsFiles: true
 ) { args, _ in
   let dir = try args.optionalString("dir") ?? FashionMNIST.defaultDirectory
-  return .object(DatasetObject(try FashionMNIST.load(split: try split(args), directory: dir, limit: try args.optionalInt("limit"))))
+  return .object(DatasetObject(try FashionMNIST.load(split: try split(args), directory: dir, limit: try args.optionalInt("limit")),
+                               recipe: recipe("fashion_mnist", args, ["split", "limit", "dir"])))
 }
 
 private let mnistBuiltin = Builtin(
@@ -32,7 +46,8 @@ private let mnistBuiltin = Builtin(
   parameters: [Parameter("dir", .string, doc: "folder with train-images-idx3-ubyte(.gz) etc."), splitParameter, limitParameter],
   returns: "Dataset", example: "digits = mnist(\"/data/mnist\", \"test\")", exampleNeedsFiles: true
 ) { args, _ in
-  .object(DatasetObject(try MNIST.load(split: try split(args), directory: try args.string("dir"), limit: try args.optionalInt("limit"))))
+  .object(DatasetObject(try MNIST.load(split: try split(args), directory: try args.string("dir"), limit: try args.optionalInt("limit")),
+                        recipe: recipe("mnist", args, ["dir", "split", "limit"], positional: 2)))
 }
 
 private let cifar10Builtin = Builtin(
@@ -40,7 +55,8 @@ private let cifar10Builtin = Builtin(
   parameters: [Parameter("dir", .string, doc: "folder with the .bin files (or cifar-10-batches-bin inside it)"), splitParameter, limitParameter],
   returns: "Dataset", example: "cifar = cifar10(\"/data/cifar-10-batches-bin\", \"test\", limit: 1000)", exampleNeedsFiles: true
 ) { args, _ in
-  .object(DatasetObject(try CIFAR10.load(split: try split(args), directory: try args.string("dir"), limit: try args.optionalInt("limit"))))
+  .object(DatasetObject(try CIFAR10.load(split: try split(args), directory: try args.string("dir"), limit: try args.optionalInt("limit")),
+                        recipe: recipe("cifar10", args, ["dir", "split", "limit"], positional: 2)))
 }
 
 private let splitBuiltin = Builtin(
@@ -50,9 +66,11 @@ private let splitBuiltin = Builtin(
                Parameter("seed", .int, default: .number(0), doc: "shuffling seed")],
   returns: "list of two Datasets", example: "parts = split(train, validation: 0.1)\ntr = parts[0]\nval = parts[1]", exampleNeedsFiles: true
 ) { args, _ in
-  let data = try args.object("data", as: DatasetObject.self).dataset
-  let parts = try data.split(validationFraction: try args.number("validation"), seed: UInt64(try args.int("seed")))
-  return .list([.object(DatasetObject(parts.train)), .object(DatasetObject(parts.validation))])
+  let source = try args.object("data", as: DatasetObject.self)
+  let parts = try source.dataset.split(validationFraction: try args.number("validation"), seed: UInt64(try args.int("seed")))
+  let call = { (r: String) in "split(\(r), validation: \(args["validation"].repr), seed: \(args["seed"].repr))" }
+  return .list([.object(DatasetObject(parts.train, recipe: derived(source) { call($0) + "[0]" })),
+                .object(DatasetObject(parts.validation, recipe: derived(source) { call($0) + "[1]" }))])
 }
 
 private let takeBuiltin = Builtin(
@@ -61,7 +79,10 @@ private let takeBuiltin = Builtin(
                Parameter("seed", .optional(.int), default: .nil, doc: "pick at random with this seed")],
   returns: "Dataset", example: "small = take(train, 100)", exampleNeedsFiles: true
 ) { args, _ in
-  var data = try args.object("data", as: DatasetObject.self).dataset
+  let source = try args.object("data", as: DatasetObject.self)
+  var data = source.dataset
   if let seed = try args.optionalInt("seed") { data = data.shuffled(seed: UInt64(seed)) }
-  return .object(DatasetObject(try data.limited(to: try args.int("n"))))
+  let seedText = args.has("seed") ? ", seed: \(args["seed"].repr)" : ""
+  return .object(DatasetObject(try data.limited(to: try args.int("n")),
+                               recipe: derived(source) { "take(\($0), \(args["n"].repr)\(seedText))" }))
 }

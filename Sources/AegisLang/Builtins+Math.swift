@@ -87,10 +87,24 @@ private func extremum(_ name: String, _ summary: String, largest: Bool) -> Built
 private func reduceExtremum(_ t: Tensor, _ args: BoundArguments, largest: Bool) throws -> Tensor {
   guard t.count > 0 else { throw args.error("the tensor is empty") }
   guard let axis = try args.optionalInt("axis") else {
-    return Tensor(Float((largest ? t.storage.max() : t.storage.min()) ?? 0))
+    let flat = t.reshaped([t.count])
+    return largest ? differentiableMax(flat, axis: 0) : -differentiableMax(-flat, axis: 0)
   }
   let a = try normalizedAxis(axis, rank: t.rank, args)
-  return largest ? t.max(axis: a) : -((-t).max(axis: a))
+  return largest ? differentiableMax(t, axis: a) : -differentiableMax(-t, axis: a)
+}
+
+/// The maximum along `axis` as a masked sum, so the gradient reaches the (first) largest
+/// element, as PyTorch's max does; the engine's own `max(axis:)` is a constant.
+private func differentiableMax(_ t: Tensor, axis: Int) -> Tensor {
+  let winners = t.argmax(axis: axis)
+  let n = t.shape[axis], inner = t.shape[(axis + 1)...].reduce(1, *)
+  var mask = [Float](repeating: 0, count: t.count)
+  for (flat, k) in winners.enumerated() {
+    let outer = flat / inner, i = flat % inner
+    mask[(outer * n + k) * inner + i] = 1
+  }
+  return (t * Tensor(shape: t.shape, storage: mask)).sum(axes: [axis])
 }
 
 private func elementwiseExtremum(_ values: [Value], _ args: BoundArguments, largest: Bool) throws -> Tensor {

@@ -1,5 +1,5 @@
 // Model builtins: the architectures (mlp, cnn = the anchors' SmallCNN, resnet = pre-activation
-// ResNets up to the paper's ResNet-50v2), summaries, copies and safetensors checkpoints.
+// ResNets up to the paper's ResNet-50v2), summaries, copies and freezing (files: Builtins+IO.swift).
 
 import AegisData
 import AegisNN
@@ -8,7 +8,7 @@ import Foundation
 
 /// Registers the model family.
 public func registerModelBuiltins(into registry: BuiltinRegistry) {
-  registry.register([mlpBuiltin, cnnBuiltin, resnetBuiltin, summaryBuiltin, copyBuiltin, saveBuiltin, loadBuiltin, freezeBuiltin])
+  registry.register([mlpBuiltin, cnnBuiltin, resnetBuiltin, summaryBuiltin, copyBuiltin, freezeBuiltin])
 }
 
 /// Parameters shared by the builders: where the input shape and class count come from.
@@ -96,32 +96,6 @@ private let copyBuiltin = Builtin(
   let clone = try args.object("model", as: ModelObject.self).model.copy()
   if let label = try args.optionalString("label") { clone.label = label }
   return .object(ModelObject(clone))
-}
-
-private let saveBuiltin = Builtin(
-  name: "save", category: "io", summary: "Save a model (weights, BN statistics, recipe) to a .safetensors file, atomically.",
-  parameters: [Parameter("model", .object("Model"), doc: "the model"), Parameter("path", .string, doc: "file to write")],
-  returns: "nil", example: "save cnn() \"/tmp/net.safetensors\""
-) { args, interp in
-  let path = try args.string("path")
-  try Checkpoint.save(try args.object("model", as: ModelObject.self).model, to: path)
-  interp.output("saved \(path)")
-  return .nil
-}
-
-private let loadBuiltin = Builtin(
-  name: "load", category: "io", summary: "Load a model saved by `save` (or load weights `into:` an existing model).",
-  details: "A file that does not fit the model is an error and nothing is loaded. To copy only a backbone use `transfer`.",
-  parameters: [Parameter("path", .string, doc: "a .safetensors file"),
-               Parameter("into", .optional(.object("Model")), default: .nil, doc: "load the weights into this model instead")],
-  returns: "Model", example: "save cnn() \"/tmp/net.safetensors\"\nnet = load(\"/tmp/net.safetensors\")"
-) { args, _ in
-  let path = try args.string("path")
-  if let target = try args.optionalObject("into", as: ModelObject.self) {
-    try Checkpoint.load(path, into: target.model)
-    return .object(target)
-  }
-  return .object(ModelObject(try Checkpoint.load(path)))
 }
 
 private let freezeBuiltin = Builtin(

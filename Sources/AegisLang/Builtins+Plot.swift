@@ -110,14 +110,15 @@ private let showImagesBuiltin = Builtin(
     let model = try classifier(args["model"], "model")
     try checkFits(model, Array(images.shape.dropFirst()))
     let predicted = try ClassifierState.forAttack(model) { withoutGrad { model.logits(images) } }.argmax(axis: -1)
-    rows.append((images, predicted.enumerated().map { "\(cleanCaptions[$0.offset]) → \(name($0.element))" }))
+    // True and predicted class on two short lines: one line ran into the neighbours' captions.
+    rows.append((images, predicted.enumerated().map { "\(cleanCaptions[$0.offset])\n→ \(name($0.element))" }))
     if let attack = try args.optionalObject("attack", as: AttackObject.self)?.attack, let labels {
       let adversarial = try attack.run(on: model, images: images, labels: labels)
       let advPredicted = ClassifierState.forAttack(model) { withoutGrad { model.logits(adversarial) } }.argmax(axis: -1)
-      rows.append((adversarial, advPredicted.map { "adv → \(name($0))" }))
+      rows.append((adversarial, advPredicted.map { "adversarial\n→ \(name($0))" }))
       let delta = adversarial - images
       let scale = Float(0.5) / max(Float(attack.settings.epsilon), 1e-6)
-      rows.append(((delta * scale + 0.5).clamped(0, 1), Array(repeating: "perturbation ×\(String(format: "%.0f", scale * 2))", count: count)))
+      rows.append(((delta * scale + 0.5).clamped(0, 1), Array(repeating: "perturbation\n×\(String(format: "%.0f", scale * 2))", count: count)))
     }
   } else {
     rows.append((images, cleanCaptions))
@@ -130,17 +131,23 @@ private let showImagesBuiltin = Builtin(
     }
   }
   let grid = ImageGrid(images: cells, cols: count, title: try args.string("title"))
-  let target = try PlotSettings.target(try args.optionalString("to"))
+  let target = PlotSettings.sized(try PlotSettings.target(try args.optionalString("to")), for: grid)
   try report(try Gnuplot(environment: ProcessInfo.processInfo.environment).plot(grid, to: target), target, interp)
   return .nil
 }
 
 private let exportBuiltin = Builtin(
-  name: "export", category: "io", summary: "Write a History, Curve, Report or Table to CSV or JSON (by the file's extension).",
-  parameters: [Parameter("value", .any, doc: "what to write"), Parameter("path", .string, doc: "a .csv or .json file")],
+  name: "export", category: "io", summary: "Write a History, Curve, Report or Table to CSV or JSON, or a tensor to .npy or .safetensors (by the file's extension).",
+  details: "A tensor goes to NumPy's .npy (float32, C order: `numpy.load(path)`) or to .safetensors (named \"tensor\").",
+  parameters: [Parameter("value", .any, doc: "what to write"), Parameter("path", .string, doc: "a .csv, .json, .npy or .safetensors file")],
   returns: "nil", example: "export h \"history.csv\"", exampleNeedsFiles: true
 ) { args, interp in
   let path = try args.string("path")
+  if case .tensor = args["value"] {
+    try writeTensors(args["value"], names: nil, to: path, args)
+    interp.output("wrote \(path)")
+    return .nil
+  }
   let text = try exportText(args["value"], json: path.lowercased().hasSuffix(".json"))
   guard path.lowercased().hasSuffix(".json") || path.lowercased().hasSuffix(".csv") else {
     throw args.error("export writes .csv or .json files, got \"\(path)\"")

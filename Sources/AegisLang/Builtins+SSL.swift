@@ -367,8 +367,9 @@ private let showTaskBuiltin = Builtin(
     }
     return GridImage(pixels: Array(shown.storage[(k * c * h * w)..<((k + 1) * c * h * w)]), channels: c, height: h, width: w, caption: caption)
   }
-  let target = try PlotSettings.target(try args.optionalString("to"))
-  let output = try Gnuplot(environment: ProcessInfo.processInfo.environment).plot(ImageGrid(images: cells, cols: min(n, 8), title: "\(task.name) inputs"), to: target)
+  let grid = ImageGrid(images: cells, cols: min(n, 8), title: "\(task.name) inputs")
+  let target = PlotSettings.sized(try PlotSettings.target(try args.optionalString("to")), for: grid)
+  let output = try Gnuplot(environment: ProcessInfo.processInfo.environment).plot(grid, to: target)
   try report(output, target, interp)
   return .nil
 }

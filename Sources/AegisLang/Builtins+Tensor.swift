@@ -126,25 +126,13 @@ private let transposeBuiltin = Builtin(
 }
 
 private let matmulBuiltin = Builtin(
-  name: "matmul", category: "tensor", summary: "Matrix product of [m, k] and [k, n] (or batched [b, m, k] and [b, k, n]).",
+  name: "matmul", category: "tensor", summary: "Matrix product of [m, k] and [k, n] (or batched [b, m, k] and [b, k, n]); also `a @ b`.",
   parameters: [Parameter("a", .tensor, doc: "left matrix"), Parameter("b", .tensor, doc: "right matrix")],
   returns: "tensor", example: "matmul(ones([2, 3]), ones([3, 4]))"
 ) { args, _ in
-  let a = try args.tensor("a"), b = try args.tensor("b")
-  guard (a.rank == 2 && b.rank == 2) || (a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0]),
-        a.shape[a.rank - 1] == b.shape[b.rank - 2] else {
-    let message = TensorError.shapeMismatch(operation: "matmul", a.shape, b.shape).description
-    throw LangError(message, at: args.location, usage: args.builtin.usage)
+  do { return .tensor(try Value.matrixProduct(try args.tensor("a"), try args.tensor("b"))) } catch let e as LangError {
+    throw LangError(e.message, at: args.location, hint: e.hint, usage: args.builtin.usage)
   }
-  let batch = a.rank == 3 ? a.shape[0] : 1
-  let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
-  let outShape = a.rank == 3 ? [batch, m, n] : [m, n]
-  guard Double(batch) * Double(m) * Double(n) <= Double(Value.maxTensorElements) else {
-    throw args.error("result shape \(outShape) is too large")
-  }
-  // BLAS rejects zero-sized operands (leading dimension 0); the product is all zeros anyway.
-  if m == 0 || n == 0 || k == 0 { return .tensor(Tensor.zeros(outShape)) }
-  return .tensor(a.matmul(b))
 }
 
 private let concatBuiltin = Builtin(

@@ -8,7 +8,7 @@ import Foundation
 /// Registers the workspace family.
 public func registerWorkspaceBuiltins(into registry: BuiltinRegistry) {
   registry.register([printBuiltin, whoBuiltin, seedBuiltin, lenBuiltin, rangeBuiltin, listBuiltin,
-                     strBuiltin, numBuiltin, typeBuiltin, timeBuiltin])
+                     strBuiltin, numBuiltin, typeBuiltin, timeBuiltin, delBuiltin])
 }
 
 private let printBuiltin = Builtin(
@@ -128,4 +128,21 @@ private let timeBuiltin = Builtin(
   let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
   interp.output(String(format: "time: %.3f s", seconds))
   return result
+}
+
+private let delBuiltin = Builtin(
+  name: "del", category: "workspace", summary: "Delete a workspace variable (a builtin it hid is visible again).",
+  details: "`train = fashion_mnist(\"train\")` hides the builtin `train`; `del train` removes the variable and `train(...)` is the builtin again.",
+  parameters: [Parameter("name", .name, doc: "the variable, as a bare name: del x")],
+  returns: "nil", example: "x = 1\ndel x"
+) { args, interp in
+  let name = try args.string("name")
+  guard interp.globals.lookup(name) != nil else {
+    let what = interp.registry[name] != nil ? "`\(name)` is a builtin, not a variable" : "there is no variable `\(name)`"
+    throw args.error("nothing to delete: \(what)")
+  }
+  interp.globals.remove(name)
+  interp.forgetGlobalBinding(name)
+  if interp.registry[name] != nil { interp.output("`\(name)` is the builtin again") }
+  return .nil
 }

@@ -4,13 +4,20 @@
 import AegisData
 import AegisNN
 import AegisRobust
+import AegisSSL
 import AegisTensor
 import Foundation
 
 /// `fashion_mnist("train")` and friends.
 public final class DatasetObject: AegisObject, AegisIndexable {
   public let dataset: Dataset
-  public init(_ dataset: Dataset) { self.dataset = dataset }
+  /// An expression that rebuilds the dataset (`fashion_mnist("test", limit: 1000)`), when it
+  /// came from files; `save_workspace` stores it instead of the images.
+  public var recipe: String?
+  public init(_ dataset: Dataset, recipe: String? = nil) {
+    self.dataset = dataset
+    self.recipe = recipe
+  }
   public var typeName: String { "Dataset" }
   public var summary: String {
     "Dataset \(dataset.name): \(dataset.count) images \(dataset.imageShape), \(dataset.numClasses) classes"
@@ -43,6 +50,7 @@ public final class DatasetObject: AegisObject, AegisIndexable {
 }
 
 /// A model: callable on a tensor (`net(x)` gives logits).
+/// Calls (`net(x)`) are in ModelCall.swift.
 public final class ModelObject: AegisObject, AegisCallable {
   public let model: Model
   /// The run that produced this model (train/pretrain/finetune), when there was one.
@@ -59,7 +67,7 @@ public final class ModelObject: AegisObject, AegisCallable {
   }
   public func describe() -> String { model.summaryTable() }
   public var memberNames: [String] {
-    ["params", "label", "outputs", "input_shape", "backbone_params", "architecture", "training", "history", "best_model", "best_epoch"]
+    ["params", "label", "outputs", "input_shape", "backbone_params", "architecture", "training", "history", "best_model", "best_epoch", "pretext"]
   }
   public func member(_ name: String) throws -> Value? {
     switch name {
@@ -73,21 +81,9 @@ public final class ModelObject: AegisObject, AegisCallable {
     case "history": return history.map { .object(HistoryObject($0)) } ?? .nil
     case "best_model": return bestModel.map { .object(ModelObject($0)) } ?? .nil
     case "best_epoch": return bestEpoch.map { .number(Double($0)) } ?? .nil
+    case "pretext": return (pretext as? PretextNetwork).map { .object(PretextObject($0)) } ?? .nil
     default: return nil
     }
-  }
-  public func call(arguments: [Value], named: [String: Value], interpreter: Interpreter) throws -> Value {
-    guard arguments.count == 1, named.isEmpty else { throw LangError("a model takes one tensor of images: net(x) with x of shape [N, C, H, W]") }
-    let x = try arguments[0].asTensor("the input")
-    let expected = model.config.inputShape
-    let batch: Tensor
-    if x.shape == expected { batch = x.reshaped([1] + expected) }
-    else if x.rank == 4, Array(x.shape.dropFirst()) == expected { batch = x }
-    else { throw LangError("the model expects images of shape [N] + \(expected), got \(x.shape)") }
-    let wasTraining = model.isTraining
-    model.setTraining(false)
-    defer { model.setTraining(wasTraining) }
-    return .tensor(withoutGrad { model(batch) })
   }
 }
 

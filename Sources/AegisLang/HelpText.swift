@@ -7,12 +7,13 @@ public enum HelpText {
   /// The language in a few lines, shown by `help` and at the top of docs/language.md.
   public static let cheatSheet = """
     x = expr                      assign; `_` holds the last printed result
-    + - * / ^ %                   arithmetic; tensors broadcast (shapes aligned from the right)
+    + - * / ^ %  a @ b            arithmetic (tensors broadcast, aligned from the right); @ is matmul
     == != < <= > >=  and or not   comparisons (elementwise 0/1 on tensors) and logic
     [1, 2]  0..5  "text"          lists, ranges (end excluded), strings
     t[0, 2:5]  t[:, 1]  xs[-1]    indexing and slicing; t.shape  t.T  data.count
     f(a, eps: 0.1)                call with positional and named arguments
     help pgd   plot c to: "c.png" a statement starting with a builtin name needs no parentheses
+    ?pgd   del x                  at the prompt ?name is help name; del removes a variable
     def f(a, b: 1) { return a + b }
     if c { } else if d { } else { }   for x in xs { }   while c { }   break   continue
     # comment                     a trailing `;` hides the value of a line

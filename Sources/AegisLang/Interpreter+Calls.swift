@@ -10,6 +10,9 @@ extension Interpreter {
   func evaluateCall(_ calleeExpr: Expr, _ arguments: [Argument], in env: Environment,
                     at location: SourceLocation) throws -> Value {
     let callee = try evaluate(calleeExpr, in: env)
+    if case .variable(let name) = calleeExpr.kind, !callee.isCallable {
+      throw notCallableError(name, callee, at: location)
+    }
     let inputs = arguments.map { a in
       ArgumentInput(label: a.label, location: a.location, bareName: a.value.identifierName,
                     evaluate: { try self.evaluate(a.value, in: env) })

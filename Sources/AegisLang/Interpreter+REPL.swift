@@ -10,9 +10,19 @@ extension Interpreter {
   public func runREPL(_ input: String) -> RunResult {
     let first = nextREPLLine
     nextREPLLine += input.split(separator: "\n", omittingEmptySubsequences: false).count
-    let result = run(input, file: "<repl>", firstLine: first)
+    let result = run(Interpreter.expandingHelpShortcut(input), file: "<repl>", firstLine: first)
     if result.succeeded { sources.recordSessionInput(input) }
     return result
+  }
+
+  /// `?name` (and `? name`, `?`) at the prompt is `help name`, as in IPython and Julia; any
+  /// other input is returned unchanged. The column of `name` is kept so errors point at it.
+  public static func expandingHelpShortcut(_ input: String) -> String {
+    let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard trimmed.hasPrefix("?"), !trimmed.contains("\n") else { return input }
+    let topic = trimmed.dropFirst().trimmingCharacters(in: .whitespaces)
+    guard topic.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return input }
+    return topic.isEmpty ? "help" : "help \(topic)"
   }
 
   /// Reads and runs a script file; an unreadable file is reported as a diagnostic.

@@ -49,6 +49,8 @@ public final class Interpreter {
   public private(set) var seedValue: UInt64 = 0
 
   var callDepth = 0
+  /// Variables hiding builtins (see Interpreter+Shadowing.swift).
+  var shadows = ShadowedBuiltins()
   var steps = 0
   /// Next line number for `runREPL`, so every interactive input keeps its own lines in `sources`.
   var nextREPLLine = 1
@@ -141,9 +143,13 @@ public final class Interpreter {
     case .expression(let expr, _):
       _ = try evaluate(expr, in: env)
     case .assign(let target, let valueExpr):
-      try assign(try evaluate(valueExpr, in: env), to: target, in: env)
+      let value = try evaluate(valueExpr, in: env)
+      try assign(value, to: target, in: env)
+      if env.isGlobal, case .variable(let name) = target.kind { noteGlobalBinding(name, value, at: statement.location) }
     case .function(let decl):
-      env.define(decl.name, .function(UserFunction(declaration: decl, closure: env)))
+      let function = Value.function(UserFunction(declaration: decl, closure: env))
+      env.define(decl.name, function)
+      if env.isGlobal { noteGlobalBinding(decl.name, function, at: statement.location) }
     case .ifElse(let condition, let thenBranch, let elseBranch):
       if try truth(condition, in: env) { return try executeBlock(thenBranch, in: env) }
       if let elseBranch { return try executeBlock(elseBranch, in: env) }

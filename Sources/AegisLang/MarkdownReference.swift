@@ -56,7 +56,16 @@ public enum MarkdownReference {
     own scope; blocks (`if`, `for`, `while`) do not, so a loop variable outlives its loop. Inside \
     a function, `x = …` updates `x` in the nearest enclosing function scope that has it, otherwise \
     creates a local: functions read workspace variables but never rebind them. Lists are values \
-    (`ys = xs` copies); tensors and objects are shared references, but operations return new tensors.
+    (`ys = xs` copies); tensors and objects are shared references, but operations return new tensors. \
+    A workspace variable may take a builtin's name (`train = fashion_mnist("train")`): the first \
+    such assignment warns, calling the value names the hidden builtin and the line that assigned \
+    it, and `del train` brings the builtin back.
+
+    **Text and gradients.** `format(x, ".1%")` formats with Python's spec mini-language; there is \
+    no string interpolation (strings often carry braces for JSON, gnuplot and LaTeX labels), so \
+    text is joined with `+`. `grad(f, x)` differentiates through every operator, tensor builtin \
+    and model call (`net(x)`, `net(x, training: true)`, ensembles, `pre.pretext(x)`); calls of \
+    models outside `grad` record nothing.
     """
 
   /// One builtin's section.

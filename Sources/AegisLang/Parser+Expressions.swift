@@ -7,7 +7,7 @@
 //   comparison     → range (("==" | "!=" | "<" | "<=" | ">" | ">=") range)?   (no chaining)
 //   range          → additive (".." additive)?
 //   additive       → multiplicative (("+" | "-") multiplicative)*
-//   multiplicative → unary (("*" | "/" | "%") unary)*
+//   multiplicative → unary (("*" | "/" | "%" | "@") unary)*     (`@` is matmul, as in Python)
 //   unary          → "-" unary | power
 //   power          → postfix ("^" unary)?                  (right-associative; -2^2 == -4)
 //   postfix        → primary ("(" arguments ")" | "[" indices "]" | "." IDENT)*
@@ -68,7 +68,7 @@ extension Parser {
   }
 
   func multiplicative() throws -> Expr {
-    try leftAssociative(operators: [.star, .slash, .percent], next: unary) { op, l, r, loc in
+    try leftAssociative(operators: [.star, .slash, .percent, .at], next: unary) { op, l, r, loc in
       Expr(.binary(self.binaryOperator(op), l, r), at: loc)
     }
   }
@@ -233,6 +233,7 @@ extension Parser {
     case .slash: return .divide
     case .caret: return .power
     case .percent: return .modulo
+    case .at: return .matmul
     case .equalEqual: return .equal
     case .bangEqual: return .notEqual
     case .less: return .less

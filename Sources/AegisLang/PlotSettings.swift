@@ -27,6 +27,16 @@ public enum PlotSettings {
     return automatic
   }
 
+  /// File targets resized to the grid's suggested canvas, so captions have room.
+  static func sized(_ target: PlotTarget, for grid: ImageGrid) -> PlotTarget {
+    let size = grid.suggestedSize
+    switch target {
+    case .png(let path, _, _): return .png(path: path, width: size.width, height: size.height)
+    case .svg(let path, _, _): return .svg(path: path, width: size.width, height: size.height)
+    default: return target
+    }
+  }
+
   static func record(_ path: String) { produced.append(path) }
 
   /// The image files produced since the last call (for the notebook runner).

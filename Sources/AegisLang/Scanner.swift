@@ -78,6 +78,7 @@ public struct Scanner {
     case "/": return .slash
     case "^": return .caret
     case "%": return .percent
+    case "@": return .at
     case ":": return .colon
     case ",": return .comma
     case ";": return .semicolon

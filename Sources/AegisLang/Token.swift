@@ -10,7 +10,7 @@ public enum TokenKind: String, Equatable, Sendable, CaseIterable {
   case kwWhile = "while", kwAnd = "and", kwOr = "or", kwNot = "not", kwTrue = "true", kwFalse = "false"
   case kwNil = "nil", kwBreak = "break", kwContinue = "continue"
   // Operators and punctuation.
-  case plus = "+", minus = "-", star = "*", slash = "/", caret = "^", percent = "%"
+  case plus = "+", minus = "-", star = "*", slash = "/", caret = "^", percent = "%", at = "@"
   case equalEqual = "==", bangEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
   case equal = "=", colon = ":", comma = ",", dot = ".", dotDot = ".."
   case leftBracket = "[", rightBracket = "]", leftParen = "(", rightParen = ")", leftBrace = "{", rightBrace = "}"
@@ -28,7 +28,7 @@ public enum TokenKind: String, Equatable, Sendable, CaseIterable {
   /// Binary operators after which a line may continue (used by the parser and `isIncomplete`).
   public var isBinaryOperator: Bool {
     switch self {
-    case .plus, .minus, .star, .slash, .caret, .percent, .equalEqual, .bangEqual, .less, .lessEqual,
+    case .plus, .minus, .star, .slash, .caret, .percent, .at, .equalEqual, .bangEqual, .less, .lessEqual,
          .greater, .greaterEqual, .kwAnd, .kwOr, .dotDot, .equal:
       return true
     default:

@@ -7,6 +7,9 @@ import AegisTensor
 extension Value {
   /// Applies `op`; errors carry no location (the interpreter adds the operator's).
   public static func binary(_ op: BinaryOperator, _ l: Value, _ r: Value) throws -> Value {
+    if op == .matmul {
+      return .tensor(try matrixProduct(try l.asTensor("left operand of `@`"), try r.asTensor("right operand of `@`")))
+    }
     switch (l, r) {
     case (.number(let a), .number(let b)): return numeric(op, a, b)
     case (.tensor, _), (_, .tensor):
@@ -89,9 +92,10 @@ extension Value {
     case .add: return .tensor(a + b)
     case .subtract: return .tensor(a - b)
     case .multiply: return .tensor(a * b)
+    case .matmul: return .tensor(try matrixProduct(a, b))  // handled in `binary`; kept for exhaustiveness
     case .divide: return .tensor(a / b)
     case .power: return .tensor(power(a, b, shape))
-    case .modulo: return .tensor(elementwise(a, b, shape) { x, y in x - y * (x / y).rounded(.down) })
+    case .modulo: return .tensor(modulo(a, b, shape))
     case .equal: return .tensor(a.compare(b, ==))
     case .notEqual: return .tensor(a.compare(b, !=))
     case .less: return .tensor(a.compare(b, <))
@@ -101,13 +105,45 @@ extension Value {
     }
   }
 
-  /// `a ^ b`: differentiable in `a` for a one-element exponent, else elementwise without gradient.
+  /// `a @ b` and `matmul(a, b)`: [m, k] × [k, n] or batched [b, m, k] × [b, k, n], checked.
+  public static func matrixProduct(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    guard (a.rank == 2 && b.rank == 2) || (a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0]),
+          a.shape[a.rank - 1] == b.shape[b.rank - 2] else {
+      throw LangError(TensorError.shapeMismatch(operation: "matmul", a.shape, b.shape).description,
+                      hint: "matmul and `@` take [m, k] and [k, n] (or [b, m, k] and [b, k, n])")
+    }
+    let batch = a.rank == 3 ? a.shape[0] : 1
+    let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
+    let outShape = a.rank == 3 ? [batch, m, n] : [m, n]
+    guard Double(batch) * Double(m) * Double(n) <= Double(maxTensorElements) else {
+      throw LangError("matmul: result shape \(outShape) is too large")
+    }
+    // BLAS rejects zero-sized operands (leading dimension 0); the product is all zeros anyway.
+    if m == 0 || n == 0 || k == 0 { return Tensor.zeros(outShape) }
+    return a.matmul(b)
+  }
+
+  /// `a ^ b`: a power rule for a constant one-element exponent; exp(b·log a) (differentiable in
+  /// both) for a positive base; otherwise elementwise without gradient (negative bases with
+  /// non-integer exponents have no real derivative anyway).
   static func power(_ a: Tensor, _ b: Tensor, _ shape: [Int]) -> Tensor {
     if b.count == 1 && !b.requiresGrad {
       let p = a.pow(b.storage[0])
       return p.shape == shape ? p : p.expanded(to: shape)
     }
+    if (a.requiresGrad || b.requiresGrad) && a.storage.allSatisfy({ $0 > 0 }) {
+      let p = (b * a.log()).exp()
+      return p.shape == shape ? p : p.expanded(to: shape)
+    }
     return elementwise(a, b, shape) { Foundation.powf($0, $1) }
+  }
+
+  /// `a % b` floored as Python: a - b·floor(a / b), with the quotient held constant, so the
+  /// gradient is 1 for a and -floor(a / b) for b (exact away from the jumps).
+  static func modulo(_ a: Tensor, _ b: Tensor, _ shape: [Int]) -> Tensor {
+    let quotient = elementwise(a, b, shape) { x, y in (x / y).rounded(.down) }
+    let r = a - b * quotient
+    return r.shape == shape ? r : r.expanded(to: shape)
   }
 
   /// Applies `f` over the broadcast of `a` and `b` (no gradient).

@@ -37,6 +37,15 @@ public enum Value {
     }
   }
 
+  /// Whether calling the value can work: functions, builtins and callable objects.
+  public var isCallable: Bool {
+    switch self {
+    case .function, .builtin: return true
+    case .object(let o): return o is AegisCallable
+    default: return false
+    }
+  }
+
   /// Whether the value is `nil`.
   public var isNil: Bool {
     if case .nil = self { return true }

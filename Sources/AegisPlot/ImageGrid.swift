@@ -36,6 +36,32 @@ public struct ImageGrid: Equatable, Sendable {
     return ImageGrid(images: images, cols: cols, title: title)
   }
 
+  // MARK: canvas size
+
+  /// Caption font size (points) and the screen size of its characters, measured on pngcairo.
+  static let fontSize = 9
+  static let characterWidth = 7.0
+  static let lineHeight = 14.0
+
+  /// The lines of a caption (split at newlines; empty captions have none).
+  static func captionLines(_ caption: String) -> [String] {
+    caption.isEmpty ? [] : caption.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  }
+
+  /// Screen pixels per image pixel: 3 for 28×28 images, fewer for large ones, at least 1.
+  static func pixelsPerUnit(_ grid: ImageGrid) -> Int {
+    max(1, min(4, 96 / max(1, grid.images.map(\.height).max() ?? 1)))
+  }
+
+  /// A canvas (pixels) on which every image and caption has room: grows with the columns,
+  /// the rows and the caption lengths, so `show_images(n: 16)` stays readable.
+  public var suggestedSize: (width: Int, height: Int) {
+    let layout = ImageGridScript.Layout(self)
+    let scale = Self.pixelsPerUnit(self)
+    let margin = 24, titleSpace = title.isEmpty ? 12 : 44
+    return (layout.extent.width * scale + 2 * margin, layout.extent.height * scale + titleSpace + margin)
+  }
+
   /// Whether every image is single-channel (drawn with a gray palette).
   var isGrayscale: Bool { images.allSatisfy { $0.channels == 1 } }
 

@@ -4,7 +4,7 @@
 ///
 /// Image `k` sits in cell (`k / cols`, `k % cols`). Pixel (row, col) of a cell is drawn at
 /// x = cellX + col, y = cellY - row (y grows upwards, so rows go down the page). Captions are
-/// `set label`s one character below each image; the vertical gap leaves room for them.
+/// `set label`s (one or more lines) below each image; the gaps leave room for them.
 enum ImageGridScript {
   static func body(for grid: ImageGrid) -> PlotBody {
     let layout = Layout(grid)
@@ -14,16 +14,23 @@ enum ImageGridScript {
     }
   }
 
-  /// Cell geometry in data (pixel) units.
+  /// Cell geometry in data (pixel) units. Gaps leave room for each caption's lines at
+  /// `ImageGrid.pixelsPerUnit` screen pixels per image pixel: wide captions widen the column
+  /// gap, two-line captions deepen the row gap, so neighbouring captions never overlap.
   struct Layout {
     let cellWidth: Int, cellHeight: Int, gapX: Int, gapY: Int, cols: Int, rows: Int
 
     init(_ grid: ImageGrid) {
       cellWidth = grid.images.map(\.width).max() ?? 1
       cellHeight = grid.images.map(\.height).max() ?? 1
-      let hasCaptions = grid.images.contains { !$0.caption.isEmpty }
-      gapX = max(1, cellWidth / 10)
-      gapY = hasCaptions ? max(3, (cellHeight * 2 + 4) / 5) : max(1, cellHeight / 10)
+      let scale = Double(ImageGrid.pixelsPerUnit(grid))
+      let lines = grid.images.map { ImageGrid.captionLines($0.caption) }
+      let widest = lines.flatMap { $0 }.map(\.count).max() ?? 0
+      let deepest = lines.map(\.count).max() ?? 0
+      let captionWidth = (Double(widest) * ImageGrid.characterWidth + ImageGrid.characterWidth) / scale
+      gapX = max(1, cellWidth / 10, Int((captionWidth - Double(cellWidth)).rounded(.up)))
+      gapY = deepest == 0 ? max(1, cellHeight / 10)
+        : Int(((Double(deepest) + 0.6) * ImageGrid.lineHeight / scale).rounded(.up)) + 1
       cols = grid.cols
       rows = grid.rows
     }
@@ -34,14 +41,17 @@ enum ImageGridScript {
       return (x, -(k / cols) * (cellHeight + gapY))
     }
 
+    /// Width and height of the whole grid in data units.
+    var extent: (width: Int, height: Int) { (cols * (cellWidth + gapX), rows * (cellHeight + gapY)) }
+
     /// The x range covering all columns, with half a gap on each side.
     var xRange: String {
       let lo = -0.5 - Double(gapX) / 2
-      return "[\(lo):\(lo + Double(cols * (cellWidth + gapX)))]"
+      return "[\(lo):\(lo + Double(extent.width))]"
     }
 
     /// The y range from the top pixel row down to the last row's caption space.
-    var yRange: String { "[\(0.5 - Double(rows * (cellHeight + gapY))):0.5]" }
+    var yRange: String { "[\(0.5 - Double(extent.height)):0.5]" }
   }
 
   // MARK: data file
@@ -102,12 +112,21 @@ enum ImageGridScript {
     for (k, image) in grid.images.enumerated() where !image.caption.isEmpty {
       let o = layout.origin(of: k, width: image.width)
       let x = Double(o.x) + Double(image.width - 1) / 2
-      let y = Double(o.y - image.height) + 0.5
+      // The first line's centre sits just under the image; gnuplot stacks further lines below.
+      let y = Double(o.y - image.height) + 0.5 - 0.7 * ImageGrid.lineHeight / Double(ImageGrid.pixelsPerUnit(grid))
       lines.append(
-        "set label \(lines.count + 1) \(GnuplotText.quoted(image.caption)) at \(x),\(y) "
-          + "center offset 0,-1 front")
+        "set label \(lines.count + 1) \(captionText(image.caption)) at \(x),\(y) "
+          + "center font \",\(ImageGrid.fontSize)\" front")
     }
     return lines
+  }
+
+  /// A caption as a double-quoted gnuplot string whose lines are joined by `\\n`.
+  static func captionText(_ caption: String) -> String {
+    let lines = ImageGrid.captionLines(caption).map {
+      GnuplotText.singleLine($0).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+    return "\"" + lines.joined(separator: "\\n") + "\""
   }
 
   private static func element(_ k: Int, _ grid: ImageGrid, _ data: String) -> String {

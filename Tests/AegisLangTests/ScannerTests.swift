@@ -72,7 +72,7 @@ final class ScannerTests: XCTestCase {
   }
 
   func testUnexpectedCharacters() {
-    let errors = Scanner.scan("a @ b ! c").errors.map(\.message)
-    XCTAssertEqual(errors, ["unexpected character `@`", "unexpected character `!`"])
+    let errors = Scanner.scan("a $ b ! c").errors.map(\.message)
+    XCTAssertEqual(errors, ["unexpected character `$`", "unexpected character `!`"])
   }
 }

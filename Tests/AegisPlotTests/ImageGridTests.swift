@@ -60,4 +60,21 @@ final class ImageGridTests: PlotTestCase {
     XCTAssertThrowsError(
       try ImageGrid.batch([0, 1, 2], count: 2, channels: 1, height: 1, width: 1, cols: 1))
   }
+
+  /// show_images' canvas: wide enough that the widest caption line fits in every column (7 px a
+  /// character at the 9-pt caption font), deep enough for two-line captions, for n up to 16.
+  func testCanvasGrowsWithColumnsAndCaptions() throws {
+    func grid(_ n: Int, _ caption: String) -> ImageGrid {
+      ImageGrid(images: (0..<(3 * n)).map { _ in ramp(channels: 1, size: 28, caption: caption) }, cols: n, title: "t")
+    }
+    let short = grid(8, "a\n→ b"), long = grid(8, "Ankle boot\n→ Sneaker"), wide = grid(16, "Ankle boot\n→ Sneaker")
+    XCTAssertGreaterThanOrEqual(long.suggestedSize.width, 8 * 11 * 7, "each column fits an 11-character line")
+    XCTAssertGreaterThan(grid(8, "a twenty-letter line\n→ b").suggestedSize.width, short.suggestedSize.width)
+    XCTAssertGreaterThan(wide.suggestedSize.width, 2 * long.suggestedSize.width - 100)
+    XCTAssertGreaterThan(grid(8, "one").suggestedSize.height, grid(8, "").suggestedSize.height)
+    XCTAssertGreaterThan(long.suggestedSize.height, grid(8, "one").suggestedSize.height)
+    let out = try gnuplot().plot(wide, to: .png(path: path("wide.png"), width: wide.suggestedSize.width, height: wide.suggestedSize.height))
+    let script = try text(try XCTUnwrap(out.script))
+    XCTAssertTrue(script.contains("\"Ankle boot\\n→ Sneaker\""), "two caption lines in one label")
+  }
 }
