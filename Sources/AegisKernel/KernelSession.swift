@@ -17,6 +17,10 @@ final class KernelSession {
   var history: [(line: Int, input: String, output: String?)] = []
   /// The request whose outputs the interpreter is producing now.
   private var current: JupyterMessage?
+  /// The live progress bar of the running cell (a display updated in place).
+  private var progressBar: (id: String, updated: Double)?
+  /// Seconds between progress bar updates.
+  static let progressInterval = 0.5
 
   init(version: String, channels: KernelChannels) {
     self.version = version
@@ -25,6 +29,7 @@ final class KernelSession {
     plots = InlinePlots()
     plots.install()
     interpreter.output = { [unowned self] text in self.stream(text + "\n") }
+    ProgressDisplay.batchHandler = { [unowned self] label, progress in self.showProgress(ProgressDisplay.bar(label, progress)) }
   }
 
   /// Removes the inline plot folder.
@@ -56,6 +61,7 @@ final class KernelSession {
     if store { executionCount += 1 }
     let count = executionCount
     current = request
+    progressBar = nil
     defer { current = nil }
     if !silent { channels.publish("execute_input", ["code": code, "execution_count": count], parent: request) }
 
@@ -94,6 +100,25 @@ final class KernelSession {
   private func stream(_ text: String) {
     guard let request = current else { return }
     channels.publish("stream", ["name": "stdout", "text": text], parent: request)
+  }
+
+  /// Shows `bar` in a display of its own, updated in place at most every `progressInterval`
+  /// (the per-epoch lines still stream as text).
+  private func showProgress(_ bar: String) {
+    guard let request = current else { return }
+    let now = ProcessInfo.processInfo.systemUptime
+    let content: [String: Any]
+    if let shown = progressBar {
+      guard now - shown.updated >= Self.progressInterval else { return }
+      content = ["data": ["text/plain": bar], "metadata": [String: Any](), "transient": ["display_id": shown.id]]
+      channels.publish("update_display_data", content, parent: request)
+      progressBar = (shown.id, now)
+    } else {
+      let id = "aegis-progress-\(UUID().uuidString.lowercased())"
+      content = ["data": ["text/plain": bar], "metadata": [String: Any](), "transient": ["display_id": id]]
+      channels.publish("display_data", content, parent: request)
+      progressBar = (id, now)
+    }
   }
 
   // MARK: - kernel_info

@@ -31,6 +31,10 @@ class NotebookRunTests(unittest.TestCase):
         # Every epoch's progress line is streamed.
         self.assertIn("epoch 1/2", cell_text(training))
         self.assertIn("epoch 2/2", cell_text(training))
+        # ... and a live progress bar is a display of its own, updated in place.
+        bars = [o for o in training.outputs if o.output_type == "display_data"]
+        self.assertEqual(len(bars), 1)
+        self.assertRegex(bars[0].data["text/plain"], r"epoch \d/2 \[[#-]+\]")
 
         displays = [o for o in plot.outputs if o.output_type == "display_data"]
         self.assertEqual(len(displays), 1)
