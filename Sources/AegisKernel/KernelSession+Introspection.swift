@@ -11,7 +11,7 @@ extension KernelSession {
     let scalars = Array(code.unicodeScalars)
     let end = min(max(cursor ?? scalars.count, 0), scalars.count)
     let before = String(String.UnicodeScalarView(scalars[..<end]))
-    let prefix = Self.wordBefore(before)
+    let prefix = wordBefore(before)
     let context = String(before.unicodeScalars.dropLast(prefix.unicodeScalars.count))
     let matches = interpreter.completions(prefix: prefix, context: context)
     return ["status": "ok", "matches": matches, "cursor_start": end - prefix.unicodeScalars.count,
@@ -20,31 +20,14 @@ extension KernelSession {
 
   /// The word being typed: inside an open string everything after the quote (a path), else the
   /// trailing identifier characters.
-  static func wordBefore(_ text: String) -> String {
-    if isInsideString(text), let quote = text.lastIndex(of: "\"") { return String(text[text.index(after: quote)...]) }
-    let word = text.unicodeScalars.reversed().prefix { isWordCharacter($0) }
+  func wordBefore(_ text: String) -> String {
+    if interpreter.isInsideString(text), let quote = text.lastIndex(of: "\"") { return String(text[text.index(after: quote)...]) }
+    let word = text.unicodeScalars.reversed().prefix { Self.isWordCharacter($0) }
     return String(String.UnicodeScalarView(word.reversed()))
   }
 
   static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
     c == "_" || CharacterSet.alphanumerics.contains(c)
-  }
-
-  /// Whether `text` ends inside a string literal (unescaped quotes, outside `#` comments).
-  static func isInsideString(_ text: String) -> Bool {
-    var inside = false, escaped = false
-    for c in text {
-      if escaped {
-        escaped = false
-      } else if inside {
-        if c == "\\" { escaped = true } else if c == "\"" { inside = false }
-      } else if c == "\"" {
-        inside = true
-      } else if c == "#" {
-        return false
-      }
-    }
-    return inside
   }
 
   /// The help page of the name under (or just before) the cursor.

@@ -22,6 +22,8 @@ class AegisKernelTests(jupyter_kernel_test.KernelTests):
     completion_samples = [
         {"text": "pri", "matches": {"print"}},
         {"text": "fgs", "matches": {"fgsm"}},
+        {"text": "pgd(ste", "matches": {"step:", "steps:"}},  # named parameters of the open call
+        {"text": 'x = "/usr/bi', "matches": {"/usr/bin/"}},  # paths inside strings
     ]
     complete_code_samples = ["1 + 2", "x = [1, 2]", "def f(x) {\n  return x\n}"]
     incomplete_code_samples = ["x = [1,", "def f(x) {", "for i in range(3) {\n  print i"]
