@@ -41,7 +41,7 @@ public final class Kernel: @unchecked Sendable {
     channels.publishStatus("starting", parent: nil)
     while !stopping.load(ordering: .acquiring) {
       guard let request = channels.receive(on: channels.shell, name: "shell") else { continue }
-      handle(request, on: channels.shell)
+      if handle(request, on: channels.shell) == .stopQueuedCells { abortQueuedExecutions() }
     }
     session.finish()
     return 0
@@ -54,8 +54,12 @@ public final class Kernel: @unchecked Sendable {
     }
   }
 
+  /// What the shell loop does after a request.
+  enum Outcome { case next, stopQueuedCells }
+
   /// Answers one request between `status: busy` and `status: idle`.
-  private func handle(_ request: JupyterMessage, on socket: ZMQSocket) {
+  @discardableResult
+  private func handle(_ request: JupyterMessage, on socket: ZMQSocket) -> Outcome {
     channels.publishStatus("busy", parent: request)
     defer { channels.publishStatus("idle", parent: request) }
     let replyType = request.type.hasSuffix("_request") ? String(request.type.dropLast(8)) + "_reply" : request.type + "_reply"
@@ -74,9 +78,26 @@ public final class Kernel: @unchecked Sendable {
       // Everything else touches the interpreter, which only the shell thread may use.
       guard socket === channels.shell, let content = session.reply(to: request) else {
         channels.log("ignored an unsupported \(request.type)")
-        return
+        return .next
       }
       channels.reply(request, type: replyType, content: content, on: socket)
+      let failed = request.type == "execute_request" && content["status"] as? String == "error"
+      if failed && request.content["stop_on_error"] as? Bool ?? true { return .stopQueuedCells }
+    }
+    return .next
+  }
+
+  /// After a failed cell (with `stop_on_error`), the cells already queued behind it are answered
+  /// `aborted` without running, as "Run All" expects; other queued requests are served.
+  private func abortQueuedExecutions() {
+    while let request = channels.receive(on: channels.shell, name: "shell", timeoutMilliseconds: 0) {
+      guard request.type == "execute_request" else {
+        handle(request, on: channels.shell)
+        continue
+      }
+      channels.publishStatus("busy", parent: request)
+      channels.reply(request, type: "execute_reply", content: ["status": "aborted", "execution_count": session.executionCount], on: channels.shell)
+      channels.publishStatus("idle", parent: request)
     }
   }
 }

@@ -11,6 +11,7 @@ final class JupyterClientTests: XCTestCase {
   func testNotebookWithTrainingPlotAndErrorCells() throws { try runScript("notebook.py") }
   func testInterruptStopsTrainingAndKeepsTheWorkspace() throws { try runScript("interrupt.py") }
   func testWrongSignatureIsRejectedAndLogged() throws { try runScript("bad_hmac.py") }
+  func testCellsQueuedBehindAnErrorAreAborted() throws { try runScript("abort_queue.py") }
 
   static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python")
