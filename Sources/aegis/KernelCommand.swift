@@ -27,9 +27,11 @@ struct KernelServeCommand: ParsableCommand {
       let code = kernel.run()
       if code != 0 { throw ExitCode(code) }
     } catch let error as KernelError {
-      throw ValidationError(error.description)
+      Kernel.standardErrorLog(error.description)
+      throw ExitCode(64)
     } catch let error as ZMQError {
-      throw ValidationError(error.description)
+      Kernel.standardErrorLog(error.description)
+      throw ExitCode(70)
     }
   }
 }
