@@ -11,6 +11,8 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A Jupyter kernel serving one connection file.
@@ -107,7 +109,11 @@ enum KernelSignals {
   static func install() {
     Cancellation.reset()
     var action = sigaction()
+    #if canImport(Glibc)
     action.__sigaction_handler.sa_handler = { _ in Cancellation.request() }
+    #else
+    action.__sigaction_u.__sa_handler = { _ in Cancellation.request() }
+    #endif
     sigemptyset(&action.sa_mask)
     action.sa_flags = SA_RESTART
     sigaction(SIGINT, &action, nil)

@@ -69,15 +69,11 @@ final class KernelSession {
     _ = plots.take()
     let result = interpreter.run(code, file: "In[\(count)]", firstLine: 1)
     ProgressDisplay.finishLine?()
-    for bundle in plots.take() { channels.publish("display_data", ["data": bundle, "metadata": [String: Any](), "transient": [String: Any]()], parent: request) }
     let text = result.value.map(interpreter.display)
     if store { history.append((count, code, text)) }
-    if let value = result.value, !silent {
-      channels.publish("execute_result", ["execution_count": count, "data": RichOutput.bundle(value, text: text ?? ""),
-                                          "metadata": [String: Any]()], parent: request)
-    }
+    publishOutputs(of: result, text: text, count: count, silent: silent, for: request)
     guard let first = result.diagnostics.first else {
-      if result.succeeded { interpreter.sources.recordSessionInput(code) }
+      interpreter.sources.recordSessionInput(code)
       return ["status": "ok", "execution_count": count, "payload": [Any](), "user_expressions": [String: Any]()]
     }
     let error: [String: Any] = [
@@ -86,6 +82,17 @@ final class KernelSession {
     ]
     channels.publish("error", error, parent: request)
     return error.merging(["status": "error", "execution_count": count]) { a, _ in a }
+  }
+
+  /// The cell's plots (display_data) and its value (execute_result, unless silent).
+  private func publishOutputs(of result: RunResult, text: String?, count: Int, silent: Bool, for request: JupyterMessage) {
+    let none = [String: Any]()
+    for bundle in plots.take() {
+      channels.publish("display_data", ["data": bundle, "metadata": none, "transient": none], parent: request)
+    }
+    guard let value = result.value, let text, !silent else { return }
+    channels.publish("execute_result", ["execution_count": count, "data": RichOutput.bundle(value, text: text), "metadata": none],
+                     parent: request)
   }
 
   static func errorName(_ kind: LangError.Kind) -> String {
