@@ -19,6 +19,8 @@ let package = Package(
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+    // Jupyter kernel (issue 13): ZeroMQ for the messaging protocol.
+    .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
     // Library modules: data flows Data -> Tensor -> NN -> Robust/SSL -> Plot; Lang binds them.
     .target(name: "AegisTensor", dependencies: ["CBLAS"], swiftSettings: unsafeFast),
@@ -31,8 +33,10 @@ let package = Package(
       "AegisTensor", "AegisNN", "AegisData", "AegisRobust", "AegisSSL", "AegisPlot",
     ]),
     .target(name: "AegisNotebook", dependencies: ["AegisLang", "AegisPlot", .product(name: "Ink", package: "Ink")]),
+    // Jupyter kernel (issue 13).
+    .target(name: "AegisKernel", dependencies: ["AegisLang", "AegisNotebook", "AegisPlot", "AegisTensor", "CZMQ"]),
     .executableTarget(name: "aegis", dependencies: [
-      "AegisLang", "AegisNotebook", "AegisNN", "AegisData", "AegisRobust", "AegisTensor", "CReadline",
+      "AegisLang", "AegisNotebook", "AegisKernel", "AegisNN", "AegisData", "AegisRobust", "AegisTensor", "CReadline",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
@@ -45,6 +49,8 @@ let package = Package(
     .testTarget(name: "AegisPlotTests", dependencies: ["AegisPlot"]),
     .testTarget(name: "AegisLangTests", dependencies: ["AegisLang"], exclude: ["Scripts"]),
     .testTarget(name: "AegisNotebookTests", dependencies: ["AegisNotebook", "AegisLang"], exclude: ["Golden"]),
+    // Jupyter kernel (issue 13).
+    .testTarget(name: "AegisKernelTests", dependencies: ["AegisKernel", "AegisNotebook"], exclude: ["Python"]),
   ],
   swiftLanguageModes: [.v5]
 )

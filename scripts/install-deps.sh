@@ -5,7 +5,7 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages="libopenblas-dev libreadline-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist"
-packages="$packages python3-venv"  # issue 9: numpy/safetensors interop test venv (scripts/test.sh)
+packages="$packages libzmq3-dev python3-venv"  # Jupyter kernel (issue 13); venvs for the Python-driven tests
 missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -6,6 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# --- Jupyter kernel tests (issue 13): a throwaway venv with the Jupyter clients from PyPI. ---
+if [ -z "${AEGIS_JUPYTER_PYTHON:-}" ]; then
+  jupyter_venv=.build-venv-jupyter
+  [ -x "$jupyter_venv/bin/python" ] || python3 -m venv "$jupyter_venv" || echo "warning: python3 -m venv failed"
+  "$jupyter_venv/bin/pip" install -q jupyter_client nbclient nbformat jupyter_kernel_test \
+    || echo "warning: could not install the Jupyter clients; JupyterClientTests will be skipped"
+  export AEGIS_JUPYTER_PYTHON="$PWD/$jupyter_venv/bin/python"
+fi
+# --- end Jupyter block ---
 swift build -c release -Xswiftc -enable-testing --build-tests
 # --- tensor interop (issue 9): numpy + safetensors for TensorFilesTests; skipped if unavailable ---
 if [ -z "${AEGIS_PYTHON:-}" ] && command -v python3 >/dev/null; then

@@ -22,7 +22,7 @@ extension Interpreter {
   }
 
   /// Whether the context ends inside a string literal (an odd number of unescaped quotes).
-  private func isInsideString(_ context: String) -> Bool {
+  public func isInsideString(_ context: String) -> Bool {
     var inside = false, escaped = false
     for c in context {
       if escaped { escaped = false; continue }

@@ -11,6 +11,7 @@ public enum NotebookCommandLine {
   public static let usage = """
     usage: aegis notebook FILE.md [--set name=value]... [--no-cache] [--list-cells] [--from N] [--out DIR]
                                   [--cache-dir DIR] [--quiet]
+           aegis notebook --to ipynb FILE.md [--out DIR]
 
     Runs the ```aegis cells of a Markdown notebook top to bottom in one workspace and writes
     FILE.out.md (code, outputs, errors, plot links) and a self-contained FILE.html, with plots in
@@ -24,6 +25,9 @@ public enum NotebookCommandLine {
       --out DIR         write FILE.out.md, FILE.html and FILE_files/ into DIR
       --cache-dir DIR   keep the cache in DIR instead of FILE.aegis-cache/
       --quiet           print only errors and the summary, not the cells' output
+      --to ipynb        convert FILE.md to FILE.ipynb (for JupyterLab with the Aegis kernel) and exit
+
+    FILE may also be an .ipynb whose cells are Aegis code: it runs like the Markdown it converts to.
     """
 
   /// Runs the subcommand with `arguments` (those after `notebook`), printing to standard output
@@ -50,6 +54,7 @@ public enum NotebookCommandLine {
         output(CellListing.render(try NotebookRunner.load(URL(fileURLWithPath: parsed.file))))
         return 0
       }
+      if let format = parsed.convertTo { return try convert(parsed, to: format, output: output) }
       var options = parsed.options
       if !parsed.quiet { options.log = output }
       let run = try NotebookRunner(options: options).run(path: parsed.file)
@@ -66,6 +71,24 @@ public enum NotebookCommandLine {
     }
   }
 
+  /// `--to ipynb`: writes NAME.ipynb next to the notebook (or into --out DIR).
+  static func convert(_ parsed: CommandArguments, to format: String, output: (String) -> Void) throws -> Int32 {
+    guard format == "ipynb" else { throw NotebookError.usage("--to takes ipynb, got `\(format)`") }
+    let url = URL(fileURLWithPath: parsed.file)
+    guard let data = FileManager.default.contents(atPath: url.path) else { throw NotebookError("cannot read \(url.path)", exitCode: 66) }
+    let json = try Ipynb.fromMarkdown(String(decoding: data, as: UTF8.self), name: url.lastPathComponent)
+    let paths = NotebookPaths(notebook: url, options: parsed.options)
+    let target = paths.markdown.deletingLastPathComponent().appendingPathComponent(paths.stem + ".ipynb")
+    do {
+      try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try json.write(to: target, atomically: true, encoding: .utf8)
+    } catch {
+      throw NotebookError("cannot write \(target.path): \(error.localizedDescription)", exitCode: 73)
+    }
+    output("wrote \(target.path)")
+    return 0
+  }
+
   /// `wrote a.out.md and a.html (5 cells: 2 run, 3 cached)`.
   static func summary(_ run: NotebookRun) -> String {
     let n = run.cells.count
@@ -80,6 +103,8 @@ struct CommandArguments {
   var options = NotebookOptions()
   var listCells = false
   var quiet = false
+  /// `--to FORMAT`: convert instead of running.
+  var convertTo: String?
   var help = false
 
   /// Parses the arguments after `notebook`.
@@ -100,6 +125,7 @@ struct CommandArguments {
       case "--no-cache": result.options.useCache = false
       case "--list-cells": result.listCells = true
       case "--quiet", "-q": result.quiet = true
+      case "--to": result.convertTo = try value()
       case "--from":
         let text = try value()
         guard let n = Int(text) else { throw NotebookError.usage("--from takes a cell number, got `\(text)`") }

@@ -25,7 +25,8 @@ public struct NotebookPaths: Equatable {
   public init(notebook: URL, options: NotebookOptions = NotebookOptions()) {
     self.notebook = notebook
     let name = notebook.lastPathComponent
-    stem = name.lowercased().hasSuffix(".md") ? String(name.dropLast(3)) : name
+    stem = name.lowercased().hasSuffix(".md") ? String(name.dropLast(3))
+      : name.lowercased().hasSuffix(".ipynb") ? String(name.dropLast(6)) : name
     let folder = notebook.deletingLastPathComponent()
     let out = options.outputDirectory ?? folder
     markdown = out.appendingPathComponent("\(stem).out.md")

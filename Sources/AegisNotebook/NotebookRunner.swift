@@ -37,7 +37,10 @@ public final class NotebookRunner {
     guard let data = FileManager.default.contents(atPath: url.path) else {
       throw NotebookError("cannot read \(url.path)", exitCode: 66)
     }
-    return try NotebookParser.parse(String(decoding: data, as: UTF8.self), name: url.lastPathComponent)
+    let name = url.lastPathComponent
+    // An .ipynb runs as its Markdown form (line numbers in messages refer to that form).
+    if url.pathExtension.lowercased() == "ipynb" { return try NotebookParser.parse(try Ipynb.toMarkdown(data, name: name), name: name) }
+    return try NotebookParser.parse(String(decoding: data, as: UTF8.self), name: name)
   }
 
   /// Runs a parsed notebook (plots go to `paths.files`, outputs to the cache) without writing

@@ -1,0 +1,40 @@
+"""Run All semantics: after a failing cell (stop_on_error, the default) the cells already queued
+behind it are answered "aborted" without running; with stop_on_error false they run."""
+import unittest
+
+import aegis_kernel_env
+from jupyter_client.manager import start_new_kernel
+
+
+class AbortQueueTests(unittest.TestCase):
+    def setUp(self):
+        self.km, self.kc = start_new_kernel(kernel_name=aegis_kernel_env.KERNEL_NAME)
+
+    def tearDown(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def replies(self, ids):
+        got = {}
+        while len(got) < len(ids):
+            msg = self.kc.get_shell_msg(timeout=30)
+            if msg["parent_header"].get("msg_id") in ids:
+                got[msg["parent_header"]["msg_id"]] = msg["content"]
+        return [got[i] for i in ids]
+
+    def test_cells_queued_behind_an_error_are_aborted(self):
+        ids = [self.kc.execute("x = 1"), self.kc.execute("missing + 1"), self.kc.execute("y = 2"), self.kc.execute("z = 3")]
+        statuses = [r["status"] for r in self.replies(ids)]
+        self.assertEqual(statuses, ["ok", "error", "aborted", "aborted"])
+        reply = self.kc.execute_interactive("x", timeout=30)
+        self.assertEqual(reply["content"]["status"], "ok")
+        reply = self.kc.execute_interactive("y", timeout=30)
+        self.assertEqual(reply["content"]["status"], "error", "the aborted cell did not run")
+
+    def test_without_stop_on_error_the_queue_runs(self):
+        ids = [self.kc.execute("missing + 1", stop_on_error=False), self.kc.execute("y = 2")]
+        self.assertEqual([r["status"] for r in self.replies(ids)], ["error", "ok"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
