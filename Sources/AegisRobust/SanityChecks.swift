@@ -9,17 +9,30 @@ public enum SanityChecks {
   /// Flags for a sequential worst-case report.
   static func flags(for report: RobustnessReport, classes: Int) -> [String] {
     var flags: [String] = []
-    let accuracyOf = Dictionary(report.breakdown.map { ($0.attack, $0.accuracy) }, uniquingKeysWith: { a, _ in a })
     // In sequence, a black-box attack that still breaks points after white-box ones = masking.
+    // How much that says depends on how strong the white-box attacks before it were: after a
+    // full target sweep (APGD-T / FAB-T over several classes) it points at the model; after a
+    // single-target or untargeted attack it may only mean the attack was weak.
     var previous = report.cleanAccuracy
+    var sweptBefore = false
     for b in report.breakdown {
       if (b.attack.hasPrefix("Square") || b.attack.hasPrefix("Noise")) && b.accuracy < previous - 0.005 {
-        flags.append("\(b.attack) broke \(String(format: "%.1f", (previous - b.accuracy) * 100)) points the gradient attacks missed: gradients may be masked")
+        let points = String(format: "%.1f", (previous - b.accuracy) * 100)
+        flags.append(sweptBefore
+          ? "\(b.attack) broke \(points) points that the gradient attacks, including the target sweep, missed: gradients are likely masked"
+          : "\(b.attack) broke \(points) points the gradient attacks missed: gradients may be masked, or the attacks too weak (add apgd(loss: \"dlr\", targets: 9) before it, or use attack: \"autoattack\", to tell which)")
       }
+      if SanityChecks.isTargetSweep(b.attack) { sweptBefore = true }
       previous = b.accuracy
     }
-    _ = accuracyOf
     return flags
+  }
+
+  /// APGD-T / FAB-T over more than one target, recognized by the attack's name.
+  static func isTargetSweep(_ name: String) -> Bool {
+    guard let range = name.range(of: "-T") else { return false }
+    let digits = name[range.upperBound...].prefix { $0.isNumber }
+    return (Int(digits) ?? 0) > 1
   }
 
   /// Flags for one accuracy-vs-ε line.
