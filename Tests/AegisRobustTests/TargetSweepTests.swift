@@ -97,9 +97,9 @@ final class TargetSweepTests: XCTestCase {
 
   /// With all wrong classes swept and the same seed, the random single target is one of the
   /// sweep's runs (same trajectory per example), so every point it breaks the sweep breaks.
-  func assertSweepNeverWeaker(_ model: Classifier, _ x: Tensor, _ labels: [Int], classes: Int, steps: Int) throws -> (single: Int, sweep: Int) {
-    let single = try Fixtures.attack(.apgd) { $0.loss = .dlr; $0.target = "random"; $0.steps = steps; $0.seed = 3 }
-    let sweep = try Fixtures.attack(.apgd) { $0.loss = .dlr; $0.targets = classes - 1; $0.steps = steps; $0.seed = 3 }
+  func assertSweepNeverWeaker(_ model: Classifier, _ x: Tensor, _ labels: [Int], classes: Int, steps: Int, seed: UInt64 = 3) throws -> (single: Int, sweep: Int) {
+    let single = try Fixtures.attack(.apgd) { $0.loss = .dlr; $0.target = "random"; $0.steps = steps; $0.seed = seed }
+    let sweep = try Fixtures.attack(.apgd) { $0.loss = .dlr; $0.targets = classes - 1; $0.steps = steps; $0.seed = seed }
     let a = model.logits(try single.run(on: model, images: x, labels: labels)).argmax(axis: -1)
     let b = model.logits(try sweep.run(on: model, images: x, labels: labels)).argmax(axis: -1)
     var broken = (single: 0, sweep: 0)
@@ -122,9 +122,10 @@ final class TargetSweepTests: XCTestCase {
     let test = try Fixtures.fashion(.test, 100)
     let (x, labels) = try test.batch(at: Array(0..<100))
     let broken = try ClassifierState.forAttack(model) { try assertSweepNeverWeaker(model, x, labels, classes: 10, steps: 10) }
-    // Standard model, ε 0.1: a single target already breaks most points (62–80 of 100 over
-    // seeds 0–9 of the attack); the threshold only guards against a sweep that does nothing.
-    XCTAssertGreaterThan(broken.sweep, 50)
+    // Standard MLP, ε 0.1, 10 steps, attack seeds 0–9 measured: one random target breaks 50–54
+    // of the 100 points, the 9-target sweep 84 every time. Thresholds well below the worst.
+    XCTAssertGreaterThanOrEqual(broken.sweep, 70)
+    XCTAssertGreaterThanOrEqual(broken.sweep - broken.single, 15)
   }
 
   func testAutoAttackSuiteAndNames() throws {
