@@ -11,7 +11,7 @@ public func registerStudyBuiltins(into registry: BuiltinRegistry) {
 }
 
 private let studyCollectBuiltin = Builtin(
-  name: "study_collect", category: "study",
+  name: "study_collect", category: "ssl",
   summary: "Regenerate the study's tables, 95% intervals, verdicts and figures from the per-cell result files in `dir`.",
   details: "Reads every *.json cell record (format aegis-study-cell/1, see Sources/AegisSSL/StudyRecord.swift) in `dir`, writes `dir`/summary.md, figure1.png (SA vs RA with 95% error bars) and claim2-curves.png, and with `doc:` replaces the text between <!-- study:begin --> and <!-- study:end --> in that file. Returns the generated markdown.",
   parameters: [Parameter("dir", .string, doc: "the study's results directory, e.g. \"docs/results/study\""),
