@@ -20,6 +20,7 @@ public final class BuiltinRegistry {
     registerAttackBuiltins,
     registerPlotBuiltins,
     registerSSLBuiltins,
+    registerStudyBuiltins,  // issue 12: study_collect
     registerSessionBuiltins,
     registerIOBuiltins,
     registerFormatBuiltins,

@@ -16,6 +16,8 @@ public func registerAttackBuiltins(into registry: BuiltinRegistry) {
                   reference: "Madry et al. 2018, arXiv:1706.06083", steps: 10),
     attackBuiltin(.apgd, "APGD: step-size-free PGD with momentum (AutoAttack's APGD-CE / APGD-T with loss \"dlr\").",
                   reference: "Croce & Hein 2020, arXiv:2003.01690", steps: 100),
+    attackBuiltin(.fab, "FAB-T: targeted minimum-norm attack (boundary linearization and projection), run against each of the `targets` most likely wrong classes.",
+                  reference: "Croce & Hein 2020, arXiv:1907.02044", steps: 100),
     attackBuiltin(.square, "Square attack: gradient-free random search (detects gradient masking).",
                   reference: "Andriushchenko et al. 2020, arXiv:1912.00049", steps: 1),
     attackBuiltin(.noise, "Random corners of the eps-ball: the baseline every attack must beat.", reference: nil, steps: 1),
@@ -33,6 +35,17 @@ private func attackBuiltin(_ kind: AttackKind, _ summary: String, reference: Str
     parameters += [
       Parameter("loss", .choice(["ce", "cw", "dlr"]), default: .string("ce"), doc: "loss to maximize: cross-entropy, CW margin or DLR"),
       Parameter("target", .choice(["none", "random", "least"]), default: .string("none"), doc: "targeted variant: a random wrong class or the least likely"),
+    ]
+  }
+  if kind == .apgd {
+    parameters.append(Parameter("targets", .int, default: .number(0), doc: "APGD-T target sweep: attack each of the k most likely wrong classes (AutoAttack: 9 with loss \"dlr\"); 0 = no sweep"))
+  }
+  if kind == .fab {
+    parameters += [
+      Parameter("targeted", .bool, default: .bool(true), doc: "FAB-T (only the targeted version is implemented)"),
+      Parameter("targets", .int, default: .number(9), doc: "how many of the most likely wrong classes to try"),
+      Parameter("steps", .int, default: .number(Double(steps)), doc: "iterations per target"),
+      Parameter("restarts", .int, default: .number(1), doc: "restarts per target (later ones start at random)"),
     ]
   }
   if kind == .pgd || kind == .apgd {
@@ -61,7 +74,11 @@ private func attackBuiltin(_ kind: AttackKind, _ summary: String, reference: Str
     if args.builtin.parameters.contains(where: { $0.name == "steps" }) {
       s.steps = try args.int("steps")
       s.restarts = try args.int("restarts")
-      s.randomStart = try args.bool("random_start")
+    }
+    if args.builtin.parameters.contains(where: { $0.name == "random_start" }) { s.randomStart = try args.bool("random_start") }
+    if args.builtin.parameters.contains(where: { $0.name == "targets" }) { s.targets = try args.int("targets") }
+    if args.builtin.parameters.contains(where: { $0.name == "targeted" }), !(try args.bool("targeted")) {
+      throw args.error("fab: only FAB-T (targeted: true) is implemented; the untargeted FAB is not")
     }
     if args.builtin.parameters.contains(where: { $0.name == "step" }) { s.step = try args.optionalNumber("step") }
     if args.builtin.parameters.contains(where: { $0.name == "queries" }) { s.queries = try args.int("queries") }
@@ -90,12 +107,14 @@ func checkFits(_ classifier: Classifier, _ imageShape: [Int]) throws {
   }
 }
 
-func attacks(_ value: Value, _ what: String) throws -> [Attack] {
+func attacks(_ value: Value, _ what: String, epsilon: Double = 0.1, seed: UInt64 = 0, classes: Int = 10) throws -> [Attack] {
   switch value {
+  case .string("autoattack"):
+    do { return try AutoAttackSuite.standard(epsilon: epsilon, seed: seed, targets: min(9, max(classes - 1, 1))) } catch let e as AttackError { throw LangError(e.message) }
   case .object(let a as AttackObject): return [a.attack]
   case .list(let items): return try items.flatMap { try attacks($0, what) }
   case .nil: return []
-  default: throw LangError("\(what) must be an attack or a list of attacks, e.g. pgd(eps: 0.1)")
+  default: throw LangError("\(what) must be an attack, a list of attacks or \"autoattack\", e.g. pgd(eps: 0.1)")
   }
 }
 
@@ -118,15 +137,17 @@ private let evaluateBuiltin = Builtin(
   details: "Attacks run in sequence, each only on the points still robust; the report lists the accuracy after each attack, every setting, n, and sanity flags.",
   parameters: [Parameter("model", .any, doc: "a model, an ensemble, or a list of models (evaluated as an ensemble)"),
                Parameter("data", .object("Dataset"), doc: "test data"),
-               Parameter("attack", .any, default: .nil, doc: "an attack or a list of attacks (none = clean accuracy only)"),
-               Parameter("n", .optional(.int), default: .nil, doc: "evaluate on the first n examples only")],
+               Parameter("attack", .any, default: .nil, doc: "an attack, a list of attacks, or \"autoattack\" (APGD-CE 100, APGD-T 9 targets, FAB-T 9 targets, Square 5000; none = clean accuracy only)"),
+               Parameter("n", .optional(.int), default: .nil, doc: "evaluate on the first n examples only"),
+               Parameter("eps", .number, default: .number(0.1), doc: "radius for attack: \"autoattack\" (other attacks carry their own eps)")],
   returns: "Report", example: "evaluate(net, test, attack: [fgsm(), pgd(steps: 20)])", exampleNeedsFiles: true
-) { args, _ in
+) { args, interp in
   let model = try classifier(args["model"], "model")
   var data = try args.object("data", as: DatasetObject.self).dataset
   if let n = try args.optionalInt("n") { data = try data.limited(to: n) }
   try checkFits(model, data.imageShape)
-  return .object(ReportObject(try RobustEvaluation.evaluate(model, on: data, attacks: try attacks(args["attack"], "attack"))))
+  let list = try attacks(args["attack"], "attack", epsilon: try args.number("eps"), seed: interp.random.next(), classes: model.numClasses)
+  return .object(ReportObject(try RobustEvaluation.evaluate(model, on: data, attacks: list)))
 }
 
 private let robustnessBuiltin = Builtin(

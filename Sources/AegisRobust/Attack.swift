@@ -7,7 +7,7 @@ import Foundation
 
 /// Which algorithm.
 public enum AttackKind: String, CaseIterable, Sendable {
-  case fgsm, pgd, apgd, square, noise
+  case fgsm, pgd, apgd, fab, square, noise
   var isGradientBased: Bool { self == .fgsm || self == .pgd || self == .apgd }
 }
 
@@ -25,6 +25,9 @@ public final class Attack: CustomStringConvertible {
     if kind == .fgsm { s.steps = 1; s.randomStart = false; if s.step == nil { s.step = s.epsilon } }
     try s.validate(kind: kind.rawValue)
     if kind == .square && s.norm != .linf { throw AttackError("square: only the L∞ version is implemented; use norm: \"linf\"") }
+    if kind == .fab && s.norm != .linf { throw AttackError("fab: only the L∞ version is implemented; use norm: \"linf\"") }
+    if kind == .fab && s.target != "none" { throw AttackError("fab: FAB-T picks its targets itself (the most likely wrong classes); give targets: 9 instead of target") }
+    if kind == .fab { s.targets = max(s.targets, 1) }
     self.kind = kind
     self.settings = s
   }
@@ -41,7 +44,8 @@ public final class Attack: CustomStringConvertible {
     switch kind {
     case .fgsm: return "FGSM"
     case .pgd: return "PGD-\(settings.steps)" + (settings.restarts > 1 ? "×\(settings.restarts)" : "")
-    case .apgd: return "APGD-\(settings.loss.rawValue.uppercased())" + (settings.isTargeted ? "-T" : "") + "-\(settings.steps)"
+    case .apgd: return "APGD-\(settings.loss.rawValue.uppercased())" + (settings.targets > 0 ? "-T\(settings.targets)" : settings.isTargeted ? "-T" : "") + "-\(settings.steps)"
+    case .fab: return "FAB-T\(settings.targets)-\(settings.steps)"
     case .square: return "Square-\(settings.queries)"
     case .noise: return "Noise-\(settings.queries)"
     }
@@ -59,7 +63,8 @@ public final class Attack: CustomStringConvertible {
       parts.append("loss \(s.loss.rawValue)")
       if kind != .fgsm { parts.append(s.randomStart ? "random start" : "no random start") }
     }
-    if s.isTargeted { parts.append("target \(s.target)") }
+    if kind == .fab { parts.append("alpha_max 0.1, eta 1.05, beta 0.9") }
+    if s.targets > 0 { parts.append("targets: the \(s.targets) most likely wrong classes") } else if s.isTargeted { parts.append("target \(s.target)") }
     if s.restarts > 1 { parts.append("\(s.restarts) restarts") }
     parts.append("seed \(s.seed)")
     return parts.joined(separator: ", ")
@@ -70,7 +75,7 @@ public final class Attack: CustomStringConvertible {
   public func run(on classifier: Classifier, images: Tensor, labels: [Int], batchNormInTrainMode: Bool = false) throws -> Tensor {
     try settings.validate(kind: kind.rawValue, classes: classifier.numClasses)
     return try ClassifierState.forAttack(classifier, batchNormInTrainMode: batchNormInTrainMode) {
-      let targets = settings.isTargeted ? chooseTargets(classifier, images, labels) : nil
+      let targets = settings.target != "none" ? chooseTargets(classifier, images, labels) : nil
       let objective: AttackObjective = { x in
         let logits = classifier.logits(x)
         let fooled = Attack.fooled(logits, labels: labels, targets: targets)
@@ -78,6 +83,8 @@ public final class Attack: CustomStringConvertible {
       }
       let adversarial: Tensor
       switch kind {
+      case .fab: adversarial = try runFAB(classifier, images, labels)
+      case .apgd where settings.targets > 0: adversarial = try runTargetSweep(classifier, images, labels)
       case .square: adversarial = try SquareAttack(settings: settings).run(classifier, images, labels)
       case .noise: adversarial = try NoiseAttack(settings: settings).run(classifier, images, labels)
       default: adversarial = try run(objective: objective, images: images)

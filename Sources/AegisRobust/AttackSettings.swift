@@ -27,11 +27,15 @@ public struct AttackSettings: Sendable, Equatable {
   public var seed: UInt64 = 0
   /// Queries for Square, samples for noise.
   public var queries: Int = 1000
+  /// Target sweep (AutoAttack's APGD-T and FAB-T): attack each of the `targets` most likely
+  /// wrong classes in turn, keeping the per-example worst case; 0 = no sweep (APGD), and FAB
+  /// always sweeps (at least 1 target).
+  public var targets: Int = 0
 
   public init() {}
 
   public var stepSize: Double { step ?? 2.5 * epsilon / Double(max(steps, 1)) }
-  public var isTargeted: Bool { target != "none" }
+  public var isTargeted: Bool { target != "none" || targets > 0 }
 
   /// ε written both ways: 0.0314 (8/255).
   public var epsilonText: String {
@@ -52,12 +56,17 @@ public struct AttackSettings: Sendable, Equatable {
     guard ["none", "random", "least"].contains(target) else {
       throw AttackError("\(kind): target must be \"none\", \"random\" or \"least\", got \"\(target)\"")
     }
+    guard targets >= 0 else { throw AttackError("\(kind): targets must be ≥ 0 (the number of most likely wrong classes to sweep, 9 in AutoAttack), got \(targets)") }
+    if targets > 0 && target != "none" { throw AttackError("\(kind): use either target: \"\(target)\" (one class) or targets: \(targets) (a sweep), not both") }
     guard queries >= 1 else { throw AttackError("\(kind): queries must be at least 1, got \(queries)") }
   }
 
   /// Checks that the loss and targeting make sense for a model with `classes` outputs.
   public func validate(kind: String, classes: Int) throws {
     let needed = loss.minimumClasses(targeted: isTargeted)
+    if targets > classes - 1 {
+      throw AttackError("\(kind): targets \(targets) exceeds the \(classes - 1) wrong classes of a \(classes)-class model; use targets: \(max(classes - 1, 1)) or fewer")
+    }
     if classes < needed {
       throw AttackError("\(kind): the \(loss.rawValue) loss\(isTargeted ? " (targeted)" : "") needs at least \(needed) classes but the model has \(classes); use loss: \"ce\" or \"cw\"")
     }

@@ -26,17 +26,30 @@ public enum SanityChecks {
   /// Flags for a sequential worst-case report.
   static func flags(for report: RobustnessReport, classes: Int) -> [String] {
     var flags = chanceFlag(model: report.model, cleanAccuracy: report.cleanAccuracy, classes: classes)
-    let accuracyOf = Dictionary(report.breakdown.map { ($0.attack, $0.accuracy) }, uniquingKeysWith: { a, _ in a })
     // In sequence, a black-box attack that still breaks points after white-box ones = masking.
+    // How much that says depends on how strong the white-box attacks before it were: after a
+    // full target sweep (APGD-T / FAB-T over several classes) it points at the model; after a
+    // single-target or untargeted attack it may only mean the attack was weak.
     var previous = report.cleanAccuracy
+    var sweptBefore = false
     for b in report.breakdown {
       if (b.attack.hasPrefix("Square") || b.attack.hasPrefix("Noise")) && b.accuracy < previous - 0.005 {
-        flags.append("\(b.attack) broke \(String(format: "%.1f", (previous - b.accuracy) * 100)) points the gradient attacks missed: gradients may be masked")
+        let points = String(format: "%.1f", (previous - b.accuracy) * 100)
+        flags.append(sweptBefore
+          ? "\(b.attack) broke \(points) points that the gradient attacks, including the target sweep, missed: gradients are likely masked"
+          : "\(b.attack) broke \(points) points the gradient attacks missed: gradients may be masked, or the attacks too weak (add apgd(loss: \"dlr\", targets: 9) before it, or use attack: \"autoattack\", to tell which)")
       }
+      if SanityChecks.isTargetSweep(b.attack) { sweptBefore = true }
       previous = b.accuracy
     }
-    _ = accuracyOf
     return flags
+  }
+
+  /// APGD-T / FAB-T over more than one target, recognized by the attack's name.
+  static func isTargetSweep(_ name: String) -> Bool {
+    guard let range = name.range(of: "-T") else { return false }
+    let digits = name[range.upperBound...].prefix { $0.isNumber }
+    return (Int(digits) ?? 0) > 1
   }
 
   /// Flags for one accuracy-vs-ε line.
@@ -55,7 +68,8 @@ public enum SanityChecks {
   }
 
   /// The full set on one model: noise ≥ FGSM ≥ PGD ordering, large-ε accuracy near chance,
-  /// more steps/restarts not raising accuracy, Square not below PGD, zero-gradient count.
+  /// more steps/restarts not raising accuracy, Square not below PGD and APGD-T's target sweep,
+  /// zero-gradient count.
   public static func run(_ classifier: Classifier, on data: Dataset, epsilon: Double, seed: UInt64 = 0) throws -> SanityReport {
     func attack(_ kind: AttackKind, _ configure: (inout AttackSettings) -> Void = { _ in }) throws -> Attack {
       var s = AttackSettings()
@@ -71,6 +85,13 @@ public enum SanityChecks {
     r.pgd = try RobustEvaluation.accuracy(classifier, on: data, attack: attack(.pgd) { $0.steps = 20 })
     r.pgdLonger = try RobustEvaluation.accuracy(classifier, on: data, attack: attack(.pgd) { $0.steps = 40; $0.restarts = 2 })
     r.square = try RobustEvaluation.accuracy(classifier, on: data, attack: attack(.square) { $0.queries = 300 })
+    // Square is judged against the strongest white-box attack, including APGD-T's sweep (when
+    // the model has the 4+ classes targeted DLR needs), so a weak attack is not read as masking.
+    if classifier.numClasses >= 4 {
+      r.targetSweep = try RobustEvaluation.accuracy(classifier, on: data, attack: attack(.apgd) {
+        $0.loss = .dlr; $0.targets = min(9, classifier.numClasses - 1); $0.steps = 20
+      })
+    }
     r.largeEpsilon = try RobustEvaluation.accuracy(classifier, on: data, attack: attack(.pgd) { $0.epsilon = 0.5; $0.steps = 20 })
     r.zeroGradientFraction = try zeroGradientFraction(classifier, data)
     r.chance = 1 / Double(max(classifier.numClasses, 1))
@@ -95,6 +116,10 @@ public enum SanityChecks {
 public struct SanityReport: CustomStringConvertible {
   public var model: String, epsilon: Double, examples: Int
   public var clean = 0.0, noise = 0.0, fgsm = 0.0, pgd = 0.0, pgdLonger = 0.0, square = 0.0, largeEpsilon = 0.0
+  /// APGD-T over the most likely wrong classes (nil for models with fewer than 4 classes).
+  public var targetSweep: Double? = nil
+  /// The strongest white-box accuracy measured.
+  public var whiteBox: Double { min(pgdLonger, targetSweep ?? pgdLonger) }
   public var zeroGradientFraction = 0.0, chance = 0.1
 
   /// (check, passed, detail) for each check.
@@ -109,8 +134,9 @@ public struct SanityReport: CustomStringConvertible {
        String(format: "PGD-20 %.2f%% vs PGD-40×2 %.2f%%", pgd * 100, pgdLonger * 100)),
       ("eps 0.5 brings accuracy near chance", largeEpsilon <= chance + 0.05,
        String(format: "%.2f%% at eps 0.5 (chance %.0f%%)", largeEpsilon * 100, chance * 100)),
-      ("black-box Square not below white-box PGD", square + slack >= pgdLonger,
-       String(format: "Square %.2f%% vs PGD %.2f%%", square * 100, pgdLonger * 100)),
+      ("black-box Square not below the white-box attacks", square + slack >= whiteBox,
+       String(format: "Square %.2f%% vs PGD %.2f%%", square * 100, pgdLonger * 100)
+         + (targetSweep.map { String(format: ", APGD-T sweep %.2f%%", $0 * 100) } ?? "")),
       ("input gradients are not zero", zeroGradientFraction < 0.05,
        String(format: "%.1f%% of examples have an all-zero input gradient", zeroGradientFraction * 100)),
     ]

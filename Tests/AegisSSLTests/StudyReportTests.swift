@@ -1,0 +1,63 @@
+// The collect step from raw records: loading and validating files, the claims' comparisons
+// with their verdicts, and splicing the generated section into a document.
+
+@testable import AegisSSL
+import Foundation
+import XCTest
+
+final class StudyReportTests: XCTestCase {
+  /// P1F4 RA 0.60 + seed·0.01; rotation P3F4 3 points higher (holds), jigsaw P3F4 equal ± noise.
+  func records() -> [StudyRecord] {
+    var out: [StudyRecord] = []
+    for seed in 0..<5 {
+      let base = 0.60 + Double(seed) * 0.01
+      func cell(_ task: String, _ p: String, ra: Double, curve: [Double]) -> StudyRecord {
+        StudyRecord(study: "unit", cell: "\(task)-\(p)F4-s\(seed)", task: task, pretraining: p, finetuning: "F4", seed: seed,
+                    sa: 0.85, nTest: 10000, ra: ["pgd20": ra, "autoattack": ra - 0.02],
+                    curves: .init(valSA: curve.map { _ in 0.85 }, valRA: curve), settings: ["eps": "0.1", "seed": "\(seed)"])
+      }
+      out.append(cell("none", "P1", ra: base, curve: [0.3, 0.5, 0.58, 0.6]))
+      out.append(cell("rotation", "P3", ra: base + 0.03, curve: [0.58, 0.6, 0.6, 0.6]))
+      out.append(cell("jigsaw", "P3", ra: base + (seed % 2 == 0 ? 0.004 : -0.004), curve: [0.3, 0.5, 0.58, 0.6]))
+    }
+    return out
+  }
+
+  func testClaimsAndVerdictsFromRecords() throws {
+    let report = StudyReport(study: "unit", records: records())
+    func comparison(_ what: String, _ metric: String = "pgd20") -> StudyReport.Comparison? {
+      report.comparisons.first { $0.what == what && $0.metric == metric }
+    }
+    XCTAssertEqual(comparison("rotation: P3F4 − P1F4")?.verdict, .holds)
+    XCTAssertEqual(comparison("rotation: P3F4 − P1F4")!.interval.mean, 0.03, accuracy: 1e-12)
+    XCTAssertEqual(comparison("jigsaw: P3F4 − P1F4")?.verdict, .notDecided)
+    XCTAssertNil(comparison("rotation: P3F4 − P2F4"), "no P2 cells, no comparison")
+    // Rotation P3F4 reaches 95% at epoch 1, P1F4 at epoch 3: 2 epochs fewer, every seed.
+    let claim2 = comparison("rotation: epochs to 95% RA, P1F4 − P3F4", "epochs")!
+    XCTAssertEqual(claim2.interval.mean, 2)
+    XCTAssertEqual(claim2.verdict, .holds, "zero spread: the interval is [2, 2], above 0")
+    let md = report.markdown(figure1: "f.png", curvesFigure: nil)
+    XCTAssertTrue(md.contains("| rotation: P3F4 − P1F4 | pgd20 | 5 | +3.00"), md)
+    XCTAssertTrue(md.contains("Settings: eps 0.1"), "shared settings listed, per-seed ones not")
+    XCTAssertFalse(md.contains("seed 0"))
+    XCTAssertEqual(report.scatter.count, 3)
+  }
+
+  func testLoadValidatesAndSplices() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("study-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for r in records() { try r.write(to: dir + "/\(r.cell).json") }
+    let loaded = try StudyRecord.load(directory: dir)
+    XCTAssertEqual(loaded.count, 15)
+    XCTAssertEqual(loaded.sorted { $0.cell < $1.cell }, records().sorted { $0.cell < $1.cell })
+    var bad = records()[0]
+    bad.sa = 85.3
+    try bad.write(to: dir + "/zz.json")
+    XCTAssertThrowsError(try StudyRecord.load(directory: dir)) { XCTAssertTrue("\($0)".contains("fractions in [0, 1]"), "\($0)") }
+    XCTAssertThrowsError(try StudyRecord.load(directory: dir + "/missing")) { XCTAssertTrue("\($0)".contains("cannot read")) }
+    let doc = "# R\n\nbefore\n<!-- study:begin -->\nold\n<!-- study:end -->\nafter\n"
+    XCTAssertEqual(try StudyReport.splice("new", into: doc), "# R\n\nbefore\n<!-- study:begin -->\nnew\n<!-- study:end -->\nafter\n")
+    XCTAssertThrowsError(try StudyReport.splice("new", into: "no markers")) { XCTAssertTrue("\($0)".contains("markers")) }
+  }
+}
