@@ -19,9 +19,13 @@ let package = Package(
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+    // oneDNN convolutions (issue 10): the C API behind a small C cache of primitives.
+    .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+    .target(name: "AegisKernels", dependencies: ["CDNNL"], cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("dnnl")]),
 
     // Library modules: data flows Data -> Tensor -> NN -> Robust/SSL -> Plot; Lang binds them.
-    .target(name: "AegisTensor", dependencies: ["CBLAS"], swiftSettings: unsafeFast),
+    .target(name: "AegisTensor", dependencies: ["CBLAS", "AegisKernels"], swiftSettings: unsafeFast),
     .target(name: "AegisData", dependencies: ["AegisTensor", "CZlib"], swiftSettings: unsafeFast),
     .target(name: "AegisNN", dependencies: ["AegisTensor", "AegisData"], swiftSettings: unsafeFast),
     .target(name: "AegisRobust", dependencies: ["AegisTensor", "AegisNN", "AegisData"]),

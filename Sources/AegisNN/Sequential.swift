@@ -11,7 +11,7 @@ public final class Sequential: Layer {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    layers.reduce(x) { $1.layer.forward($0) }
+    layers.reduce(x) { $1.layer($0) }
   }
 
   public override var children: [(name: String, layer: Layer)] { layers }

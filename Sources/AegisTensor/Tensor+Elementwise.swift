@@ -192,7 +192,7 @@ extension Tensor {
   }
 
   public func relu() -> Tensor {
-    mapElements { $0 > 0 ? $0 : 0 }.recorded("relu", [self]) { g in
+    Profiler.measure("relu") { mapElements { $0 > 0 ? $0 : 0 } }.recorded("relu", [self]) { g in
       [g * self.detached().mapElements { $0 > 0 ? 1 : 0 }]
     }
   }
