@@ -22,7 +22,7 @@ let package = Package(
     // oneDNN convolutions (issue 10): the C API behind a small C cache of primitives.
     .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
     .target(name: "AegisKernels", dependencies: ["CDNNL"], cSettings: [.unsafeFlags(["-O2"])],
-            linkerSettings: [.linkedLibrary("dnnl")]),
+            linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
 
     // Library modules: data flows Data -> Tensor -> NN -> Robust/SSL -> Plot; Lang binds them.
     .target(name: "AegisTensor", dependencies: ["CBLAS", "AegisKernels"], swiftSettings: unsafeFast),

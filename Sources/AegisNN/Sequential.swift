@@ -11,7 +11,19 @@ public final class Sequential: Layer {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    layers.reduce(x) { $1.layer($0) }
+    var y = x
+    var i = 0
+    while i < layers.count {
+      // A convolution followed by a ReLU runs as one kernel (the ReLU is a oneDNN post-op).
+      if let conv = layers[i].layer as? Conv2d, i + 1 < layers.count, layers[i + 1].layer is ReLU {
+        y = Profiler.measure("Conv2d") { conv.forward(y, relu: true) }
+        i += 2
+      } else {
+        y = layers[i].layer(y)
+        i += 1
+      }
+    }
+    return y
   }
 
   public override var children: [(name: String, layer: Layer)] { layers }

@@ -23,10 +23,42 @@ public enum ConvBackend: String, Sendable {
 
   static func usesOneDNN(_ geo: ConvGeometry) -> Bool { choose(geo) == .oneDNN }
 
-  static func shape(_ geo: ConvGeometry, bias: Bool, relu: Bool) -> aegis_conv_shape {
-    aegis_conv_shape(n: Int32(geo.n), c: Int32(geo.c), h: Int32(geo.h), w: Int32(geo.w), o: Int32(geo.o),
+  /// Set AEGIS_DNNL_OMP=1 to run each convolution as one call on oneDNN's OpenMP threads
+  /// instead of one single-threaded call per worker on a slice of the batch (for measuring).
+  static let usesOpenMP = getenv("AEGIS_DNNL_OMP").map { String(cString: $0) == "1" } ?? false
+
+  static func shape(_ geo: ConvGeometry, images: Int, bias: Bool, relu: Bool, worker: Int) -> aegis_conv_shape {
+    aegis_conv_shape(n: Int32(images), c: Int32(geo.c), h: Int32(geo.h), w: Int32(geo.w), o: Int32(geo.o),
                      kh: Int32(geo.kh), kw: Int32(geo.kw), stride: Int32(geo.stride), padding: Int32(geo.padding),
-                     bias: bias ? 1 : 0, relu: relu ? 1 : 0)
+                     bias: bias ? 1 : 0, relu: relu ? 1 : 0, worker: Int32(worker))
+  }
+
+  /// How many slices of how many images the batch splits into (every slice non-empty).
+  static func slices(_ geo: ConvGeometry) -> (count: Int, size: Int) {
+    if usesOpenMP { return (1, geo.n) }
+    let size = (geo.n + Parallel.workers - 1) / Parallel.workers
+    return ((geo.n + size - 1) / size, size)
+  }
+
+  /// Runs `body(shape, worker, first)` on slices of the batch, one per worker, concurrently;
+  /// true when every call succeeded.
+  static func onSlices(_ geo: ConvGeometry, bias: Bool = false, relu: Bool = false,
+                       _ body: (inout aegis_conv_shape, Int, Int) -> Int32) -> Bool {
+    if usesOpenMP {
+      var s = shape(geo, images: geo.n, bias: bias, relu: relu, worker: -1)
+      return body(&s, 0, 0) == 0
+    }
+    let (workers, size) = slices(geo)
+    var failed = [Bool](repeating: false, count: workers)
+    failed.withUnsafeMutableBufferPointer { f in
+      let flags = f.baseAddress!
+      Parallel.forEach(workers) { w in
+        let first = w * size, count = Swift.min(size, geo.n - first)
+        var s = shape(geo, images: count, bias: bias, relu: relu, worker: w)
+        flags[w] = body(&s, w, first) != 0
+      }
+    }
+    return !failed.contains(true)
   }
 
   /// The output [N, O, OH, OW] of conv(x, w) (+ bias) (then ReLU).
@@ -37,9 +69,13 @@ public enum ConvBackend: String, Sendable {
         uninitializedFloats(count) { op in
           let xp = px.baseAddress!, wp = pw.baseAddress!
           if choose(geo) == .oneDNN {
-            var s = shape(geo, bias: bias != nil, relu: relu)
-            let status = withOptionalPointer(bias) { bp in aegis_conv_forward(&s, training ? 1 : 0, xp, wp, bp, op) }
-            if status == 0 { return }
+            let inSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+            let ok = withOptionalPointer(bias) { bp in
+              onSlices(geo, bias: bias != nil, relu: relu) { s, _, first in
+                aegis_conv_forward(&s, training ? 1 : 0, xp + first * inSize, wp, bp, op + first * outSize)
+              }
+            }
+            if ok { return }
           }
           Im2colConv.forward(geo, xp, wp, into: op)
           addBiasAndReLU(geo, bias, relu: relu, op)
@@ -55,8 +91,10 @@ public enum ConvBackend: String, Sendable {
         uninitializedFloats(geo.n * geo.c * geo.h * geo.w) { op in
           let gp = pg.baseAddress!, wp = pw.baseAddress!
           if choose(geo) == .oneDNN {
-            var s = shape(geo, bias: false, relu: false)
-            if aegis_conv_backward_data(&s, gp, wp, op) == 0 { return }
+            let inSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+            if onSlices(geo, { s, _, first in aegis_conv_backward_data(&s, gp + first * outSize, wp, op + first * inSize) }) {
+              return
+            }
           }
           op.update(repeating: 0, count: geo.n * geo.c * geo.h * geo.w)
           Im2colConv.inputGradient(geo, gp, wp, into: op)
@@ -71,10 +109,7 @@ public enum ConvBackend: String, Sendable {
       g.storage.withUnsafeBufferPointer { pg in
         uninitializedFloats(geo.o * geo.k) { op in
           let xp = px.baseAddress!, gp = pg.baseAddress!
-          if choose(geo) == .oneDNN {
-            var s = shape(geo, bias: false, relu: false)
-            if aegis_conv_backward_weights(&s, xp, gp, op, nil) == 0 { return }
-          }
+          if choose(geo) == .oneDNN && oneDNNWeightGradient(geo, xp, gp, op, nil) { return }
           Im2colConv.weightGradient(geo, xp, gp, into: op)
         }
       }
@@ -90,8 +125,7 @@ public enum ConvBackend: String, Sendable {
         g.storage.withUnsafeBufferPointer { pg in
           bias.withUnsafeMutableBufferPointer { pb in
             uninitializedFloats(geo.o * geo.k) { op in
-              var s = shape(geo, bias: true, relu: false)
-              ok = aegis_conv_backward_weights(&s, px.baseAddress!, pg.baseAddress!, op, pb.baseAddress!) == 0
+              ok = oneDNNWeightGradient(geo, px.baseAddress!, pg.baseAddress!, op, pb.baseAddress!)
               if !ok { Im2colConv.weightGradient(geo, px.baseAddress!, pg.baseAddress!, into: op) }
             }
           }
@@ -101,6 +135,31 @@ public enum ConvBackend: String, Sendable {
     let wshape = [geo.o, geo.c, geo.kh, geo.kw]
     if !ok { return (Tensor(shape: wshape, storage: weight), g.sum(axes: [0, 2, 3])) }
     return (Tensor(shape: wshape, storage: weight), Tensor(shape: [geo.o], storage: bias))
+  }
+
+  /// Weight (and bias) gradients summed over per-worker slices of the batch: worker 0 writes
+  /// into `op` (and `bp`), the others into partial buffers added afterwards.
+  static func oneDNNWeightGradient(_ geo: ConvGeometry, _ xp: UnsafePointer<Float>, _ gp: UnsafePointer<Float>,
+                                   _ op: UnsafeMutablePointer<Float>, _ bp: UnsafeMutablePointer<Float>?) -> Bool {
+    let size = geo.o * geo.k, workers = Parallel.workers
+    let partial = UnsafeMutablePointer<Float>.allocate(capacity: workers * (size + geo.o))
+    defer { partial.deallocate() }
+    let inSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
+    let ok = onSlices(geo, bias: bp != nil) { s, w, first in
+      let wOut = w == 0 ? op : partial + w * size
+      let bOut = bp.map { w == 0 ? $0 : partial + workers * size + w * geo.o }
+      return aegis_conv_backward_weights(&s, xp + first * inSize, gp + first * outSize, wOut, bOut)
+    }
+    guard ok else { return false }
+    for w in 1..<slices(geo).count {
+      let src = partial + w * size
+      for i in 0..<size { op[i] += src[i] }
+      if let bp {
+        let bsrc = partial + workers * size + w * geo.o
+        for i in 0..<geo.o { bp[i] += bsrc[i] }
+      }
+    }
+    return true
   }
 
   /// The reference path's bias and ReLU, one pass over the output.

@@ -193,7 +193,7 @@ extension Tensor {
 
   public func relu() -> Tensor {
     Profiler.measure("relu") { mapElements { $0 > 0 ? $0 : 0 } }.recorded("relu", [self]) { g in
-      [g * self.detached().mapElements { $0 > 0 ? 1 : 0 }]
+      [g.reluMasked(by: self.detached())]
     }
   }
 

@@ -19,6 +19,10 @@ typedef struct {
   int bias;
   /// Forward only: apply ReLU to the output (fused post-op).
   int relu;
+  /// Which caller thread (0, 1, …) runs it: each worker has its own primitives and buffers, so
+  /// workers may call concurrently (on disjoint slices of the batch), each single-threaded.
+  /// -1: one call using oneDNN's own OpenMP threads.
+  int worker;
 } aegis_conv_shape;
 
 /// Forward: dst = conv(src, weights) (+ bias) (then ReLU). Returns 0 on success.
