@@ -8,7 +8,7 @@ import Foundation
 /// Registers the workspace family.
 public func registerWorkspaceBuiltins(into registry: BuiltinRegistry) {
   registry.register([printBuiltin, whoBuiltin, seedBuiltin, lenBuiltin, rangeBuiltin, listBuiltin,
-                     strBuiltin, numBuiltin, typeBuiltin, timeBuiltin])
+                     strBuiltin, numBuiltin, typeBuiltin, timeBuiltin, profileBuiltin])
 }
 
 private let printBuiltin = Builtin(
@@ -127,5 +127,18 @@ private let timeBuiltin = Builtin(
   let elapsed = try clock.measure { result = try interp.call(args["f"], arguments: [], at: args.location) }
   let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
   interp.output(String(format: "time: %.3f s", seconds))
+  return result
+}
+
+private let profileBuiltin = Builtin(
+  name: "profile", category: "workspace",
+  summary: "Call a function with no arguments, print where its time went (per op kind, forward and backward), return its result.",
+  parameters: [Parameter("f", .callable, doc: "the function to profile, e.g. one training step")],
+  returns: "the function's result",
+  example: "net = cnn(width: 8)\ndef work() { return net(rand([16, 1, 28, 28])) }\nprofile work"
+) { args, interp in
+  var result = Value.nil
+  let (_, rows, seconds) = try Profiler.run { result = try interp.call(args["f"], arguments: [], at: args.location) }
+  interp.output(Profiler.table(rows, seconds: seconds))
   return result
 }
