@@ -14,9 +14,14 @@ public final class Sequential: Layer {
     var y = x
     var i = 0
     while i < layers.count {
-      // A convolution followed by a ReLU runs as one kernel (the ReLU is a oneDNN post-op).
-      if let conv = layers[i].layer as? Conv2d, i + 1 < layers.count, layers[i + 1].layer is ReLU {
+      // A convolution or batch norm followed by a ReLU runs as one kernel (for convolutions the
+      // ReLU is a oneDNN post-op).
+      let nextIsReLU = i + 1 < layers.count && layers[i + 1].layer is ReLU
+      if nextIsReLU, let conv = layers[i].layer as? Conv2d {
         y = Profiler.measure("Conv2d") { conv.forward(y, relu: true) }
+        i += 2
+      } else if nextIsReLU, let norm = layers[i].layer as? BatchNorm {
+        y = norm.forward(y, relu: true)
         i += 2
       } else {
         y = layers[i].layer(y)

@@ -74,3 +74,13 @@ final class ConvBackendTests: XCTestCase {
     }
   }
 }
+
+final class FusedBatchNormReLUTests: XCTestCase {
+  func testFusedBatchNormReLUMatchesComposedAndFiniteDifferences() {
+    let x = randomTensor([3, 4, 3, 3], seed: 11), gamma = randomTensor([4], seed: 12), beta = randomTensor([4], seed: 13)
+    let fused = withoutGrad { x.batchNormTraining(gamma: gamma, beta: beta, epsilon: 1e-5, relu: true).0 }
+    let composed = withoutGrad { x.batchNormTraining(gamma: gamma, beta: beta, epsilon: 1e-5).0.relu() }
+    XCTAssertEqual(fused.storage, composed.storage)
+    assertGradientsMatch([x, gamma, beta], step: 1e-3) { $0[0].batchNormTraining(gamma: $0[1], beta: $0[2], epsilon: 1e-5, relu: true).0 }
+  }
+}
