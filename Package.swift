@@ -21,9 +21,13 @@ let package = Package(
     .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
     // Jupyter kernel (issue 13): ZeroMQ for the messaging protocol.
     .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
+    // oneDNN convolutions (issue 10): the C API behind a small C cache of primitives.
+    .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+    .target(name: "AegisKernels", dependencies: ["CDNNL"], cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
 
     // Library modules: data flows Data -> Tensor -> NN -> Robust/SSL -> Plot; Lang binds them.
-    .target(name: "AegisTensor", dependencies: ["CBLAS"], swiftSettings: unsafeFast),
+    .target(name: "AegisTensor", dependencies: ["CBLAS", "AegisKernels"], swiftSettings: unsafeFast),
     .target(name: "AegisData", dependencies: ["AegisTensor", "CZlib"], swiftSettings: unsafeFast),
     .target(name: "AegisNN", dependencies: ["AegisTensor", "AegisData"], swiftSettings: unsafeFast),
     .target(name: "AegisRobust", dependencies: ["AegisTensor", "AegisNN", "AegisData"]),

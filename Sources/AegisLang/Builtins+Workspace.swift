@@ -8,7 +8,7 @@ import Foundation
 /// Registers the workspace family.
 public func registerWorkspaceBuiltins(into registry: BuiltinRegistry) {
   registry.register([printBuiltin, whoBuiltin, seedBuiltin, lenBuiltin, rangeBuiltin, listBuiltin,
-                     strBuiltin, numBuiltin, typeBuiltin, timeBuiltin, delBuiltin])
+                     strBuiltin, numBuiltin, typeBuiltin, timeBuiltin, delBuiltin, profileBuiltin])
 }
 
 private let printBuiltin = Builtin(
@@ -145,4 +145,17 @@ private let delBuiltin = Builtin(
   interp.forgetGlobalBinding(name)
   if interp.registry[name] != nil { interp.output("`\(name)` is the builtin again") }
   return .nil
+}
+
+private let profileBuiltin = Builtin(
+  name: "profile", category: "workspace",
+  summary: "Call a function with no arguments, print where its time went (per op kind, forward and backward), return its result.",
+  parameters: [Parameter("f", .callable, doc: "the function to profile, e.g. one training step")],
+  returns: "the function's result",
+  example: "net = cnn(width: 8)\ndef work() { return net(rand([16, 1, 28, 28])) }\nprofile work"
+) { args, interp in
+  var result = Value.nil
+  let (_, rows, seconds) = try Profiler.run { result = try interp.call(args["f"], arguments: [], at: args.location) }
+  interp.output(Profiler.table(rows, seconds: seconds))
+  return result
 }

@@ -32,11 +32,20 @@ public final class BatchNorm: Layer {
     self.epsilon = epsilon
   }
 
-  public override func forward(_ x: Tensor) -> Tensor {
+  public override func forward(_ x: Tensor) -> Tensor { forward(x, relu: false) }
+
+  /// Batch norm followed by ReLU when `relu` (fused into one pass in training mode).
+  public func forward(_ x: Tensor, relu: Bool) -> Tensor {
+    guard Profiler.isEnabled else { return normalize(x, relu: relu) }
+    return Profiler.measure(relu ? "BatchNorm+ReLU" : "BatchNorm") { normalize(x, relu: relu) }
+  }
+
+  private func normalize(_ x: Tensor, relu: Bool) -> Tensor {
     guard isTraining && !isFrozen else {
-      return x.batchNormInference(gamma: weight, beta: bias, mean: runningMean, variance: runningVar, epsilon: epsilon)
+      let y = x.batchNormInference(gamma: weight, beta: bias, mean: runningMean, variance: runningVar, epsilon: epsilon)
+      return relu ? y.relu() : y
     }
-    let (y, mean, variance) = x.batchNormTraining(gamma: weight, beta: bias, epsilon: epsilon)
+    let (y, mean, variance) = x.batchNormTraining(gamma: weight, beta: bias, epsilon: epsilon, relu: relu)
     if updatesRunningStatistics { updateRunningStatistics(mean: mean, variance: variance, samples: x.count / x.shape[1]) }
     return y
   }

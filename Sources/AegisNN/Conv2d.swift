@@ -22,6 +22,11 @@ public final class Conv2d: Layer {
     x.conv2d(weight, bias: bias, stride: stride, padding: padding)
   }
 
+  /// The convolution with ReLU applied to its output (one fused kernel).
+  public func forward(_ x: Tensor, relu: Bool) -> Tensor {
+    x.conv2d(weight, bias: bias, stride: stride, padding: padding, relu: relu)
+  }
+
   public override var ownParameters: [(name: String, tensor: Tensor)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
   }

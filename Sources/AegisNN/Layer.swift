@@ -22,7 +22,10 @@ open class Layer {
   /// Short description for model summaries, e.g. `Conv2d(1→32, 3×3, pad 1)`.
   open var summary: String { String(describing: type(of: self)) }
 
-  public func callAsFunction(_ x: Tensor) -> Tensor { forward(x) }
+  public func callAsFunction(_ x: Tensor) -> Tensor {
+    guard Profiler.isEnabled else { return forward(x) }
+    return Profiler.measure(String(describing: type(of: self))) { forward(x) }
+  }
 
   /// Switches this layer and all its descendants to training or evaluation mode.
   public func setTraining(_ training: Bool) {

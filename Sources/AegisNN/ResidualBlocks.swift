@@ -19,9 +19,9 @@ public final class PreActBasicBlock: Layer {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    let pre = bn1(x).relu()
+    let pre = bn1.forward(x, relu: true)
     let skip = shortcut.map { $0(pre) } ?? x
-    return conv2(bn2(conv1(pre)).relu()) + skip
+    return conv2(bn2.forward(conv1(pre), relu: true)) + skip
   }
 
   public override var children: [(name: String, layer: Layer)] {
@@ -52,9 +52,9 @@ public final class PreActBottleneck: Layer {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    let pre = bn0(x).relu()
+    let pre = bn0.forward(x, relu: true)
     let skip = shortcut.map { $0(pre) } ?? x
-    let h = bn2(conv2(bn1(conv1(pre)).relu())).relu()
+    let h = bn2.forward(conv2(bn1.forward(conv1(pre), relu: true)), relu: true)
     return conv3(h) + skip
   }
 

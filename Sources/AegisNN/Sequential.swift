@@ -11,7 +11,24 @@ public final class Sequential: Layer {
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
-    layers.reduce(x) { $1.layer.forward($0) }
+    var y = x
+    var i = 0
+    while i < layers.count {
+      // A convolution or batch norm followed by a ReLU runs as one kernel (for convolutions the
+      // ReLU is a oneDNN post-op).
+      let nextIsReLU = i + 1 < layers.count && layers[i + 1].layer is ReLU
+      if nextIsReLU, let conv = layers[i].layer as? Conv2d {
+        y = Profiler.measure("Conv2d") { conv.forward(y, relu: true) }
+        i += 2
+      } else if nextIsReLU, let norm = layers[i].layer as? BatchNorm {
+        y = norm.forward(y, relu: true)
+        i += 2
+      } else {
+        y = layers[i].layer(y)
+        i += 1
+      }
+    }
+    return y
   }
 
   public override var children: [(name: String, layer: Layer)] { layers }

@@ -19,10 +19,6 @@ public enum Benchmark {
     var figures: [BenchmarkFigure] = []
     func record(_ f: BenchmarkFigure) { figures.append(f); report?(f) }
     record(sgemmFigure(size: quick ? 256 : 1024, repeats: repeats))
-    let configs = [
-      ("smallcnn", ModelConfig(architecture: "cnn", inputShape: [1, 28, 28], width: 32, depth: 0)),
-      ("resnet", ModelConfig(architecture: "resnet", inputShape: [1, 28, 28], width: 16, depth: 8)),
-    ]
     var rng = RandomGenerator(seed: 0)
     let images = Tensor.uniform([batch, 1, 28, 28], rng: &rng)
     let labels = (0..<batch).map { $0 % 10 }
@@ -52,6 +48,45 @@ public enum Benchmark {
     }
     return figures
   }
+
+  /// `aegis bench --profile`: per-op time of `steps` training steps (and PGD-10 steps) of each
+  /// benchmark model after one warm-up step, as Profiler tables.
+  public static func profile(batch: Int = 128, steps: Int = 3) throws -> String {
+    var rng = RandomGenerator(seed: 0)
+    let images = Tensor.uniform([batch, 1, 28, 28], rng: &rng)
+    let labels = (0..<batch).map { $0 % 10 }
+    var settings = AttackSettings()
+    settings.epsilon = 0.1; settings.step = 0.01; settings.steps = 10
+    let pgdLoss = AdversarialTraining.loss(attack: try Attack(kind: .pgd, settings: settings))
+    var sections: [String] = []
+    for (name, config) in configs {
+      let model = try ModelBuilder.build(config)
+      model.setTraining(true)
+      let optimizer = SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9)
+      let train = {
+        model(images).crossEntropy(labels).backward()
+        Profiler.measure("sgd step") { optimizer.step() }
+      }
+      let pgd = {
+        var r = RandomGenerator(seed: 1)
+        if let (loss, _) = try? pgdLoss(model, images, labels, &r) { loss.backward() }
+        Profiler.measure("sgd step") { optimizer.step() }
+      }
+      for (figure, body, n) in [("training step", train, steps), ("PGD-10 training step", pgd, 1)] {
+        body()
+        let (_, rows, seconds) = Profiler.run { for _ in 0..<n { body() } }
+        let perStep = seconds / Double(n)
+        sections.append("\(name) \(figure), batch \(batch): " + Profiler.fmt("%.1f ms/step", perStep * 1000)
+          + Profiler.fmt(" = %.1f img/s", Double(batch) / perStep) + "\n" + Profiler.table(rows, seconds: seconds, steps: n))
+      }
+    }
+    return sections.joined(separator: "\n\n")
+  }
+
+  static let configs = [
+    ("smallcnn", ModelConfig(architecture: "cnn", inputShape: [1, 28, 28], width: 32, depth: 0)),
+    ("resnet", ModelConfig(architecture: "resnet", inputShape: [1, 28, 28], width: 16, depth: 8)),
+  ]
 
   static func measure(_ model: String, _ figure: String, _ batch: Int, _ repeats: Int, _ warmup: Int, _ body: () -> Void) -> BenchmarkFigure {
     for _ in 0..<warmup { body() }

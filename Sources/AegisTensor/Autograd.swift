@@ -118,7 +118,7 @@ extension Tensor {
     let targetIDs = targets.map { Set($0.map(ObjectIdentifier.init)) }
     var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed ?? Tensor.ones(shape)]
     var results: [(Tensor, Tensor)] = []
-    withGradMode(createGraph) {
+    withGradMode(createGraph) { Profiler.inBackward {
       for t in order.reversed() {
         let id = ObjectIdentifier(t)
         guard let g = grads[id] else { continue }
@@ -126,15 +126,17 @@ extension Tensor {
         if isTarget { results.append((t, g)) }
         guard let node = t.node else { continue }
         if let targetIDs, !createGraph, targetIDs.count == results.count { break }
-        let inputGrads = node.backward(g)
-        for (input, ig) in zip(node.inputs, inputGrads) {
-          guard input.requiresGrad, let ig else { continue }
-          let key = ObjectIdentifier(input)
-          grads[key] = grads[key].map { $0 + ig } ?? ig
+        Profiler.measure(node.name) {
+          let inputGrads = node.backward(g)
+          for (input, ig) in zip(node.inputs, inputGrads) {
+            guard input.requiresGrad, let ig else { continue }
+            let key = ObjectIdentifier(input)
+            grads[key] = grads[key].map { $0 + ig } ?? ig
+          }
         }
         grads[id] = nil
       }
-    }
+    } }
     return results
   }
 }

@@ -1,4 +1,4 @@
-// 2-D convolution as im2col + sgemm, one image per task spread over the cores.
+// 2-D convolution: oneDNN kernels (see ConvBackend) with im2col + sgemm as the reference.
 // The two backward ops (input gradient and weight gradient) are recorded ops too, each the
 // other's partner, so convolutions differentiate twice.
 
@@ -112,45 +112,87 @@ struct ConvGeometry {
   }
 }
 
-extension Tensor {
-  /// Convolution of `self` [N, C, H, W] with `weight` [O, C, kh, kw] (+ `bias` [O]).
-  public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
-    let x = self
-    let geo = ConvGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
-    var out = [Float](repeating: 0, count: geo.n * geo.o * geo.p)
-    x.storage.withUnsafeBufferPointer { px in
-      weight.storage.withUnsafeBufferPointer { pw in
-        out.withUnsafeMutableBufferPointer { po in
-          let xp = px.baseAddress!, wp = pw.baseAddress!, op = po.baseAddress!
-          let imageSize = geo.c * geo.h * geo.w
-          geo.forEachChunk { first, count in
-            let ld = count * geo.p
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
-            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
-            defer { col.deallocate(); tmp.deallocate() }
-            for b in 0..<count { geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld) }
-            sgemm(transA: false, transB: false, m: geo.o, n: ld, k: geo.k, wp, lda: geo.k, col, ldb: ld, tmp, ldc: ld)
-            geo.unpackOutputs(tmp, ld: ld, into: op, first: first, count: count)
-          }
-          if let bias {
-            bias.storage.withUnsafeBufferPointer { pb in
-              for b in 0..<geo.n {
-                for o in 0..<geo.o {
-                  let base = op + (b * geo.o + o) * geo.p
-                  let v = pb[o]
-                  for i in 0..<geo.p { base[i] += v }
-                }
-              }
-            }
-          }
+/// The reference kernels: im2col + sgemm over chunks of images, spread over the cores. They stay
+/// the numerical reference for oneDNN's and win for one input channel (conv1, see ConvBackend).
+enum Im2colConv {
+  static func forward(_ geo: ConvGeometry, _ xp: UnsafePointer<Float>, _ wp: UnsafePointer<Float>, into op: UnsafeMutablePointer<Float>) {
+    let imageSize = geo.c * geo.h * geo.w
+    geo.forEachChunk { first, count in
+      let ld = count * geo.p
+      let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
+      let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
+      defer { col.deallocate(); tmp.deallocate() }
+      for b in 0..<count { geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld) }
+      sgemm(transA: false, transB: false, m: geo.o, n: ld, k: geo.k, wp, lda: geo.k, col, ldb: ld, tmp, ldc: ld)
+      geo.unpackOutputs(tmp, ld: ld, into: op, first: first, count: count)
+    }
+  }
+
+  /// `op` must be zeroed: col2im accumulates.
+  static func inputGradient(_ geo: ConvGeometry, _ gp: UnsafePointer<Float>, _ wp: UnsafePointer<Float>, into op: UnsafeMutablePointer<Float>) {
+    let imageSize = geo.c * geo.h * geo.w
+    geo.forEachChunk { first, count in
+      let ld = count * geo.p
+      let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
+      let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
+      defer { col.deallocate(); tmp.deallocate() }
+      geo.packOutputs(gp, first: first, count: count, into: tmp, ld: ld)
+      sgemm(transA: true, transB: false, m: geo.k, n: ld, k: geo.o, wp, lda: geo.k, tmp, ldb: ld, col, ldc: ld)
+      for b in 0..<count { geo.col2im(col + b * geo.p, op + (first + b) * imageSize, ld: ld) }
+    }
+  }
+
+  static func weightGradient(_ geo: ConvGeometry, _ xp: UnsafePointer<Float>, _ gp: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    let size = geo.o * geo.k
+    let workers = Parallel.workers
+    var partials = [Float](repeating: 0, count: workers * size)
+    partials.withUnsafeMutableBufferPointer { pp in
+      let part = pp.baseAddress!
+      let imageSize = geo.c * geo.h * geo.w
+      let chunks = (geo.n + geo.chunk - 1) / geo.chunk
+      Parallel.forEach(min(chunks, workers)) { wk in
+        var c = wk
+        while c < chunks {
+          let first = c * geo.chunk, count = min(geo.chunk, geo.n - first)
+          let ld = count * geo.p
+          let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
+          let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
+          for b in 0..<count { geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld) }
+          geo.packOutputs(gp, first: first, count: count, into: tmp, ld: ld)
+          sgemm(transA: false, transB: true, m: geo.o, n: geo.k, k: ld, tmp, lda: ld, col, ldb: ld,
+                beta: 1, part + wk * size, ldc: geo.k)
+          col.deallocate(); tmp.deallocate()
+          c += workers
         }
       }
+      out.update(from: part, count: size)
+      for wk in 1..<workers { for i in 0..<size { out[i] += part[wk * size + i] } }
+    }
+  }
+}
+
+extension Tensor {
+  /// Convolution of `self` [N, C, H, W] with `weight` [O, C, kh, kw] (+ `bias` [O]).
+  /// With `relu`, the output is max(0, ·) (fused into the kernel where the backend allows).
+  public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, relu: Bool = false) -> Tensor {
+    let x = self
+    let geo = ConvGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
+    let flops = 2 * Double(geo.n * geo.o * geo.p * geo.k)
+    let out = Profiler.measure(relu ? "conv2d+relu" : "conv2d", flops: flops) {
+      ConvBackend.forward(geo, x, weight, bias, relu: relu, training: GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad))
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return Tensor(shape: [geo.n, geo.o, geo.oh, geo.ow], storage: out).recorded("conv2d", inputs) { g in
-      [x.requiresGrad ? g.conv2dInputGradient(weight, inputShape: x.shape, stride: stride, padding: padding) : nil,
-       weight.requiresGrad ? x.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding) : nil,
-       bias.map { _ in g.sum(axes: [0, 2, 3]) }]
+    let result = Tensor(shape: [geo.n, geo.o, geo.oh, geo.ow], storage: out)
+    return result.recorded(relu ? "conv2d+relu" : "conv2d", inputs) { [unowned result] g0 in
+      let g = relu ? g0.reluMasked(by: result) : g0
+      // Plain backward: the weight and bias gradients come from one oneDNN call.
+      if !GradMode.isEnabled, weight.requiresGrad, let bias, bias.requiresGrad, ConvBackend.usesOneDNN(geo) {
+        let (gw, gb) = ConvBackend.weightAndBiasGradient(geo, x, g)
+        return [x.requiresGrad ? g.conv2dInputGradient(weight, inputShape: x.shape, stride: stride, padding: padding) : nil, gw, gb]
+      }
+      return [x.requiresGrad ? g.conv2dInputGradient(weight, inputShape: x.shape, stride: stride, padding: padding) : nil,
+              weight.requiresGrad ? x.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding) : nil,
+              bias.map { _ in g.sum(axes: [0, 2, 3]) }]
     }
   }
 
@@ -158,23 +200,8 @@ extension Tensor {
   func conv2dInputGradient(_ weight: Tensor, inputShape: [Int], stride: Int, padding: Int) -> Tensor {
     let g = self
     let geo = ConvGeometry(input: inputShape, weight: weight.shape, stride: stride, padding: padding)
-    var out = [Float](repeating: 0, count: inputShape.elementCount)
-    g.storage.withUnsafeBufferPointer { pg in
-      weight.storage.withUnsafeBufferPointer { pw in
-        out.withUnsafeMutableBufferPointer { po in
-          let gp = pg.baseAddress!, wp = pw.baseAddress!, op = po.baseAddress!
-          let imageSize = geo.c * geo.h * geo.w
-          geo.forEachChunk { first, count in
-            let ld = count * geo.p
-            let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
-            let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
-            defer { col.deallocate(); tmp.deallocate() }
-            geo.packOutputs(gp, first: first, count: count, into: tmp, ld: ld)
-            sgemm(transA: true, transB: false, m: geo.k, n: ld, k: geo.o, wp, lda: geo.k, tmp, ldb: ld, col, ldc: ld)
-            for b in 0..<count { geo.col2im(col + b * geo.p, op + (first + b) * imageSize, ld: ld) }
-          }
-        }
-      }
+    let out = Profiler.measure("conv2d input grad", flops: 2 * Double(geo.n * geo.o * geo.p * geo.k)) {
+      ConvBackend.inputGradient(geo, g, weight)
     }
     return Tensor(shape: inputShape, storage: out).recorded("conv2dInputGradient", [g, weight]) { gg in
       [g.requiresGrad ? gg.conv2d(weight, stride: stride, padding: padding) : nil,
@@ -186,39 +213,28 @@ extension Tensor {
   func conv2dWeightGradient(_ g: Tensor, weightShape: [Int], stride: Int, padding: Int) -> Tensor {
     let x = self
     let geo = ConvGeometry(input: x.shape, weight: weightShape, stride: stride, padding: padding)
-    let size = geo.o * geo.k
-    let workers = Parallel.workers
-    var partials = [Float](repeating: 0, count: workers * size)
-    x.storage.withUnsafeBufferPointer { px in
-      g.storage.withUnsafeBufferPointer { pg in
-        partials.withUnsafeMutableBufferPointer { pp in
-          let xp = px.baseAddress!, gp = pg.baseAddress!, part = pp.baseAddress!
-          let imageSize = geo.c * geo.h * geo.w
-          let chunks = (geo.n + geo.chunk - 1) / geo.chunk
-          Parallel.forEach(min(chunks, workers)) { wk in
-            var c = wk
-            while c < chunks {
-              let first = c * geo.chunk, count = min(geo.chunk, geo.n - first)
-              let ld = count * geo.p
-              let col = UnsafeMutablePointer<Float>.allocate(capacity: geo.k * ld)
-              let tmp = UnsafeMutablePointer<Float>.allocate(capacity: geo.o * ld)
-              for b in 0..<count { geo.im2col(xp + (first + b) * imageSize, col + b * geo.p, ld: ld) }
-              geo.packOutputs(gp, first: first, count: count, into: tmp, ld: ld)
-              sgemm(transA: false, transB: true, m: geo.o, n: geo.k, k: ld, tmp, lda: ld, col, ldb: ld,
-                    beta: 1, part + wk * size, ldc: geo.k)
-              col.deallocate(); tmp.deallocate()
-              c += workers
-            }
-          }
-        }
-      }
+    let out = Profiler.measure("conv2d weight grad", flops: 2 * Double(geo.n * geo.o * geo.p * geo.k)) {
+      ConvBackend.weightGradient(geo, x, g)
     }
-    var out = [Float](partials[0..<size])
-    for wk in 1..<workers { for i in 0..<size { out[i] += partials[wk * size + i] } }
     return Tensor(shape: weightShape, storage: out).recorded("conv2dWeightGradient", [x, g]) { gw in
       [x.requiresGrad ? g.conv2dInputGradient(gw, inputShape: x.shape, stride: stride, padding: padding) : nil,
        g.requiresGrad ? x.conv2d(gw, stride: stride, padding: padding) : nil]
     }
+  }
+
+  /// `self` where `output` > 0, else 0: the gradient through a ReLU whose result is `output`.
+  func reluMasked(by output: Tensor) -> Tensor {
+    if GradMode.isEnabled { return self * output.mapElements { $0 > 0 ? 1 : 0 } }
+    var out = [Float](repeating: 0, count: count)
+    storage.withUnsafeBufferPointer { pg in
+      output.storage.withUnsafeBufferPointer { py in
+        out.withUnsafeMutableBufferPointer { po in
+          let g = pg.baseAddress!, y = py.baseAddress!, o = po.baseAddress!
+          Parallel.forRanges(pg.count) { r in for i in r { o[i] = y[i] > 0 ? g[i] : 0 } }
+        }
+      }
+    }
+    return Tensor(shape: shape, storage: out)
   }
 }
 

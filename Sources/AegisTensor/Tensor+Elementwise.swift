@@ -192,8 +192,8 @@ extension Tensor {
   }
 
   public func relu() -> Tensor {
-    mapElements { $0 > 0 ? $0 : 0 }.recorded("relu", [self]) { g in
-      [g * self.detached().mapElements { $0 > 0 ? 1 : 0 }]
+    Profiler.measure("relu") { mapElements { $0 > 0 ? $0 : 0 } }.recorded("relu", [self]) { g in
+      [g.reluMasked(by: self.detached())]
     }
   }
 

@@ -31,24 +31,26 @@ extension Tensor {
     let m = tA ? ac : ar, k = tA ? ar : ac, n = tB ? br : bc
     precondition((tB ? bc : br) == k, "internal: matmul \(a.shape) x \(b.shape)")
     var out = [Float](repeating: 0, count: batch * m * n)
-    a.storage.withUnsafeBufferPointer { pa in
-      b.storage.withUnsafeBufferPointer { pb in
-        out.withUnsafeMutableBufferPointer { po in
-          let a0 = pa.baseAddress!, b0 = pb.baseAddress!, c0 = po.baseAddress!
-          if batch == 1 && m * n * k >= 1 << 18 && m >= 2 * Parallel.workers {
-            // One large product: split the rows of the result over the cores.
-            let rows = (m + Parallel.workers - 1) / Parallel.workers
-            Parallel.forEach(Parallel.workers) { w in
-              let lo = w * rows, hi = Swift.min(m, lo + rows)
-              guard lo < hi else { return }
-              // Row r of op(A) starts at A + r·lda (plain) or at column r, A + r (transposed).
-              sgemm(transA: tA, transB: tB, m: hi - lo, n: n, k: k,
-                    a0 + (tA ? lo : lo * ac), lda: ac, b0, ldb: bc, c0 + lo * n, ldc: n)
-            }
-          } else {
-            Parallel.forEach(batch) { i in
-              sgemm(transA: tA, transB: tB, m: m, n: n, k: k,
-                    a0 + i * ar * ac, lda: ac, b0 + i * br * bc, ldb: bc, c0 + i * m * n, ldc: n)
+    Profiler.measure("matmul", flops: 2 * Double(batch * m * n * k)) {
+      a.storage.withUnsafeBufferPointer { pa in
+        b.storage.withUnsafeBufferPointer { pb in
+          out.withUnsafeMutableBufferPointer { po in
+            let a0 = pa.baseAddress!, b0 = pb.baseAddress!, c0 = po.baseAddress!
+            if batch == 1 && m * n * k >= 1 << 18 && m >= 2 * Parallel.workers {
+              // One large product: split the rows of the result over the cores.
+              let rows = (m + Parallel.workers - 1) / Parallel.workers
+              Parallel.forEach(Parallel.workers) { w in
+                let lo = w * rows, hi = Swift.min(m, lo + rows)
+                guard lo < hi else { return }
+                // Row r of op(A) starts at A + r·lda (plain) or at column r, A + r (transposed).
+                sgemm(transA: tA, transB: tB, m: hi - lo, n: n, k: k,
+                      a0 + (tA ? lo : lo * ac), lda: ac, b0, ldb: bc, c0 + lo * n, ldc: n)
+              }
+            } else {
+              Parallel.forEach(batch) { i in
+                sgemm(transA: tA, transB: tB, m: m, n: n, k: k,
+                      a0 + i * ar * ac, lda: ac, b0 + i * br * bc, ldb: bc, c0 + i * m * n, ldc: n)
+              }
             }
           }
         }

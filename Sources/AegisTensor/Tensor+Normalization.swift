@@ -4,24 +4,34 @@ extension Tensor {
   /// Batch norm of [N, C, H, W] (or [N, C]) with batch statistics.
   ///
   /// Returns the output and the per-channel batch mean and biased variance (for running stats).
-  /// Uses a fused kernel; when `GradMode.needsSecondOrder` is set it is composed from
-  /// differentiable ops instead, so its gradient can be differentiated again.
-  public func batchNormTraining(gamma: Tensor, beta: Tensor, epsilon: Float) -> (Tensor, mean: [Float], variance: [Float]) {
+  /// Uses a fused kernel (channels spread over the cores); when `GradMode.needsSecondOrder` is
+  /// set it is composed from differentiable ops instead, so its gradient can be differentiated
+  /// again. With `relu`, the output is max(0, ·), fused into the same pass.
+  public func batchNormTraining(gamma: Tensor, beta: Tensor, epsilon: Float, relu: Bool = false)
+    -> (Tensor, mean: [Float], variance: [Float])
+  {
     let c = shape[1]
     let spatial = rank == 4 ? shape[2] * shape[3] : 1
     let n = shape[0]
     let m = Float(n * spatial)
     var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
     storage.withUnsafeBufferPointer { p in
-      for ch in 0..<c {
-        var s: Double = 0, ss: Double = 0
-        for b in 0..<n {
-          let base = (b * c + ch) * spatial
-          for i in 0..<spatial { let v = Double(p[base + i]); s += v; ss += v * v }
+      mean.withUnsafeMutableBufferPointer { pm in
+        variance.withUnsafeMutableBufferPointer { pv in
+          let mp = pm.baseAddress!, vp = pv.baseAddress!
+          Parallel.forEach(c) { ch in
+            var s: Double = 0, ss: Double = 0
+            for b in 0..<n {
+              let base = (b * c + ch) * spatial
+              var fs: Float = 0, fss: Float = 0  // per-row float sums (vectorize), rows summed in double
+              for i in 0..<spatial { let v = p[base + i]; fs += v; fss += v * v }
+              s += Double(fs); ss += Double(fss)
+            }
+            let mu = s / Double(m)
+            mp[ch] = Float(mu)
+            vp[ch] = Float(Swift.max(ss / Double(m) - mu * mu, 0))
+          }
         }
-        let mu = s / Double(m)
-        mean[ch] = Float(mu)
-        variance[ch] = Float(Swift.max(ss / Double(m) - mu * mu, 0))
       }
     }
     if GradMode.needsSecondOrder && GradMode.isEnabled {
@@ -31,27 +41,35 @@ extension Tensor {
       let centered = self - mu
       let v = (centered * centered).mean(axes: axes, keepDims: true)
       let y = centered / (v + epsilon).sqrt() * gamma.reshaped(bshape) + beta.reshaped(bshape)
-      return (y, mean, variance)
+      return (relu ? y.relu() : y, mean, variance)
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     var xhat = [Float](repeating: 0, count: count)
     var out = [Float](repeating: 0, count: count)
     storage.withUnsafeBufferPointer { p in
-      for b in 0..<n {
-        for ch in 0..<c {
-          let base = (b * c + ch) * spatial
-          let mu = mean[ch], inv = invStd[ch], gm = gamma.storage[ch], bt = beta.storage[ch]
-          for i in 0..<spatial {
-            let xh = (p[base + i] - mu) * inv
-            xhat[base + i] = xh
-            out[base + i] = xh * gm + bt
+      xhat.withUnsafeMutableBufferPointer { px in
+        out.withUnsafeMutableBufferPointer { po in
+          let xp = px.baseAddress!, op = po.baseAddress!
+          Parallel.forEach(n) { b in
+            for ch in 0..<c {
+              let base = (b * c + ch) * spatial
+              let mu = mean[ch], inv = invStd[ch], gm = gamma.storage[ch], bt = beta.storage[ch]
+              for i in 0..<spatial {
+                let xh = (p[base + i] - mu) * inv
+                xp[base + i] = xh
+                let y = xh * gm + bt
+                op[base + i] = relu ? Swift.max(y, 0) : y
+              }
+            }
           }
         }
       }
     }
     let x = self
-    let result = Tensor(shape: shape, storage: out).recorded("batchNorm", [x, gamma, beta]) { g in
-      Tensor.batchNormBackward(g, xhat: xhat, invStd: invStd, gamma: gamma, shape: x.shape)
+    let name = relu ? "batchNorm+relu" : "batchNorm"
+    let result = Tensor(shape: shape, storage: out)
+    result.recorded(name, [x, gamma, beta]) { [unowned result] g in
+      Tensor.batchNormBackward(relu ? g.reluMasked(by: result) : g, xhat: xhat, invStd: invStd, gamma: gamma, shape: x.shape)
     }
     return (result, mean, variance)
   }
@@ -64,20 +82,30 @@ extension Tensor {
     var sumG = [Float](repeating: 0, count: c), sumGX = [Float](repeating: 0, count: c)
     var dx = [Float](repeating: 0, count: g.count)
     g.storage.withUnsafeBufferPointer { pg in
-      for b in 0..<n {
-        for ch in 0..<c {
-          let base = (b * c + ch) * spatial
-          var s: Float = 0, sx: Float = 0
-          for i in 0..<spatial { s += pg[base + i]; sx += pg[base + i] * xhat[base + i] }
-          sumG[ch] += s; sumGX[ch] += sx
+      xhat.withUnsafeBufferPointer { pxh in
+        sumG.withUnsafeMutableBufferPointer { psg in
+          sumGX.withUnsafeMutableBufferPointer { psgx in
+            let sgp = psg.baseAddress!, sgxp = psgx.baseAddress!
+            Parallel.forEach(c) { ch in
+              var s: Float = 0, sx: Float = 0
+              for b in 0..<n {
+                let base = (b * c + ch) * spatial
+                for i in 0..<spatial { s += pg[base + i]; sx += pg[base + i] * pxh[base + i] }
+              }
+              sgp[ch] = s; sgxp[ch] = sx
+            }
+          }
         }
-      }
-      for b in 0..<n {
-        for ch in 0..<c {
-          let base = (b * c + ch) * spatial
-          let k = gamma.storage[ch] * invStd[ch] / m
-          let sg = sumG[ch], sgx = sumGX[ch]
-          for i in 0..<spatial { dx[base + i] = k * (m * pg[base + i] - sg - xhat[base + i] * sgx) }
+        dx.withUnsafeMutableBufferPointer { pdx in
+          let dxp = pdx.baseAddress!
+          Parallel.forEach(n) { b in
+            for ch in 0..<c {
+              let base = (b * c + ch) * spatial
+              let k = gamma.storage[ch] * invStd[ch] / m
+              let sg = sumG[ch], sgx = sumGX[ch]
+              for i in 0..<spatial { dxp[base + i] = k * (m * pg[base + i] - sg - pxh[base + i] * sgx) }
+            }
+          }
         }
       }
     }

@@ -1,4 +1,4 @@
-// `aegis bench [--json] [--quick]`: images/s of the SmallCNN and the default ResNet (inference,
+// `aegis bench [--json] [--quick] [--profile]`: images/s of the SmallCNN and the default ResNet (inference,
 // SGD step, PGD-10 step) from AegisRobust's Benchmark, as a table or JSON. `--quick` (batch 16,
 // one timed run, no warm-up) checks the wiring in a second or two; its figures are not stable.
 
@@ -16,7 +16,14 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Batch 16 and one run: fast, for smoke tests.")
   var quick = false
 
+  @Flag(help: "Print time per op kind (forward, backward), share of the step and GFLOP/s.")
+  var profile = false
+
   func run() throws {
+    if profile {
+      print(try Benchmark.profile(batch: quick ? 16 : 128, steps: quick ? 1 : 3))
+      return
+    }
     let figures = try quick
       ? Benchmark.run(batch: 16, repeats: 1, warmup: 0, quick: true, report: Self.announce)
       : Benchmark.run(report: Self.announce)

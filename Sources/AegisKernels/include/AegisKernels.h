@@ -1,0 +1,49 @@
+// Convolutions through oneDNN's C API, with the primitives cached by shape.
+// Tensors cross this boundary in the engine's layouts (NCHW activations, OIHW weights); any
+// reorder into oneDNN's blocked layouts happens inside, into buffers kept with the primitive.
+#ifndef AEGIS_KERNELS_H
+#define AEGIS_KERNELS_H
+
+/// What a cached primitive computes.
+typedef enum {
+  AEGIS_CONV_FORWARD_TRAINING = 0,
+  AEGIS_CONV_FORWARD_INFERENCE = 1,
+  AEGIS_CONV_BACKWARD_DATA = 2,
+  AEGIS_CONV_BACKWARD_WEIGHTS = 3,
+} aegis_conv_kind;
+
+/// One convolution: input [n, c, h, w], weight [o, c, kh, kw], symmetric padding.
+typedef struct {
+  int n, c, h, w, o, kh, kw, stride, padding;
+  /// Forward: add a bias. Backward weights: also compute the bias gradient.
+  int bias;
+  /// Forward only: apply ReLU to the output (fused post-op).
+  int relu;
+  /// Which caller thread (0, 1, …) runs it: each worker has its own primitives and buffers, so
+  /// workers may call concurrently (on disjoint slices of the batch), each single-threaded.
+  /// -1: one call using oneDNN's own OpenMP threads.
+  int worker;
+} aegis_conv_shape;
+
+/// Forward: dst = conv(src, weights) (+ bias) (then ReLU). Returns 0 on success.
+int aegis_conv_forward(const aegis_conv_shape *shape, int training, const float *src,
+                       const float *weights, const float *bias, float *dst);
+
+/// Backward data: diff_src = convᵀ(diff_dst, weights). Returns 0 on success.
+int aegis_conv_backward_data(const aegis_conv_shape *shape, const float *diff_dst,
+                             const float *weights, float *diff_src);
+
+/// Backward weights: diff_weights (and diff_bias when shape->bias) from src and diff_dst.
+int aegis_conv_backward_weights(const aegis_conv_shape *shape, const float *src,
+                                const float *diff_dst, float *diff_weights, float *diff_bias);
+
+/// Drops every cached primitive and buffer (tests, memory release).
+void aegis_conv_clear_cache(void);
+
+/// Number of cached primitives.
+int aegis_conv_cache_count(void);
+
+/// Name of the implementation oneDNN chose for a forward primitive of this shape ("" if none).
+const char *aegis_conv_implementation(const aegis_conv_shape *shape, int kind);
+
+#endif
