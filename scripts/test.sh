@@ -7,6 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build -c release -Xswiftc -enable-testing --build-tests
+# --- parity harness (issue 14, docs/parity.md): a python with torch for ParityTests; they skip without one ---
+if [ -z "${AEGIS_PARITY_PYTHON:-}" ]; then
+  if [ ! -x .build-venv-torch/bin/python ]; then
+    { python3 -m venv .build-venv-torch && .build-venv-torch/bin/pip install -q "torch==2.13.0+cpu" numpy safetensors; } \
+      || echo "parity: could not create .build-venv-torch; ParityTests will be skipped"
+  fi
+  if [ -x .build-venv-torch/bin/python ]; then export AEGIS_PARITY_PYTHON="$PWD/.build-venv-torch/bin/python"; fi
+fi
+# --- end parity harness ---
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
