@@ -30,8 +30,11 @@ public enum AdversarialTraining {
   /// the first iterate that fooled the model (the evaluation behaviour, boundary points).
   public static func loss(attack: Attack, objective: AdversarialObjective = .madry, batchNormInTrainMode: Bool = false,
                           earlyStop: Bool = false) -> BatchLoss {
-    let attack = attack.with(earlyStop: earlyStop)
-    return { model, images, labels, _ in
+    let trainingAttack = attack.with(earlyStop: earlyStop)
+    return { model, images, labels, rng in
+      // Fresh random starts for every batch, drawn from the training generator, as PyTorch's
+      // uniform_ does: the attack's own seed would give an example the same start every epoch.
+      let attack = trainingAttack.reseeded(rng.next())
       let adversarial: Tensor
       if case .trades = objective {
         adversarial = try tradesExamples(model, images, attack: attack, batchNormInTrainMode: batchNormInTrainMode)
@@ -74,5 +77,14 @@ public enum AdversarialTraining {
       s.restarts = 1
       return try Attack(kind: .pgd, settings: s).run(objective: objective, images: images)
     }
+  }
+}
+
+extension Attack {
+  /// The same attack with another seed (per-batch random starts during training).
+  func reseeded(_ seed: UInt64) -> Attack {
+    var s = settings
+    s.seed = seed
+    return (try? Attack(kind: kind, settings: s)) ?? self
   }
 }
