@@ -16,9 +16,11 @@ final class TrainingAttackTests: XCTestCase {
     let x = Tensor.uniform([12, 1, 4, 4], rng: &rng)
     let labels = withoutGrad { model(x) }.argmax(axis: -1)  // clean-correct by construction
     var s = AttackSettings()
+    // Small steps that never reach the ball's edge: every iterate moves, so an example
+    // fooled early has a first fooling iterate distinct from the final one.
     s.epsilon = 0.5
-    s.step = 0.1
-    s.steps = 8
+    s.step = 0.02
+    s.steps = 20
     return (model, x, labels, try Attack(kind: .pgd, settings: s))
   }
 
@@ -35,22 +37,30 @@ final class TrainingAttackTests: XCTestCase {
     XCTAssertEqual(logits.storage, withoutGrad { model(final) }.storage)
   }
 
-  func testEarlyStopIsTheEvaluationDefaultAndATrainingOption() throws {
-    let (model, x, labels, attack) = try setup()
-    let evaluation = AttackTrace()
-    _ = try AttackTrace.$current.withValue(evaluation) { try attack.run(on: model, images: x, labels: labels) }
-    let run = try XCTUnwrap(evaluation.runs.first)
-    // Some example was fooled before the last step and kept that earlier iterate.
-    XCTAssertNotEqual(try XCTUnwrap(run.result).storage, try XCTUnwrap(run.final).storage)
-
-    let training = AttackTrace()
-    var rng = RandomGenerator(seed: 0)
-    let (_, logits) = try AttackTrace.$current.withValue(training) {
-      try AdversarialTraining.loss(attack: attack, earlyStop: true)(model, x, labels, &rng)
+  /// An objective that reports every example fooled at the first iterate only: evaluation
+  /// keeps that iterate (broken once = broken), training runs on to the final one.
+  func testEarlyStopIsTheEvaluationDefaultAndNotTheTrainingOne() throws {
+    let (_, x, _, attack) = try setup()
+    var calls = 0
+    let objective: AttackObjective = { input in
+      calls += 1
+      return (input.sum(axes: [1, 2, 3]), Array(repeating: calls == 1, count: input.shape[0]))
     }
-    let early = try XCTUnwrap(training.runs.first?.result)
-    XCTAssertEqual(early.storage, run.result?.storage)
-    XCTAssertEqual(logits.storage, withoutGrad { model(early) }.storage)
+    for (settings, expectFinal) in [(attack, false), (attack.with(earlyStop: false), true)] {
+      calls = 0
+      let trace = AttackTrace()
+      _ = try AttackTrace.$current.withValue(trace) { try settings.run(objective: objective, images: x) }
+      let run = try XCTUnwrap(trace.runs.first)
+      let result = try XCTUnwrap(run.result), final = try XCTUnwrap(run.final)
+      XCTAssertNotEqual(run.start.storage, final.storage)
+      XCTAssertEqual(result.storage, expectFinal ? final.storage : run.start.storage, "earlyStop \(settings.settings.earlyStop)")
+    }
+    XCTAssertTrue(attack.settings.earlyStop, "evaluation attacks stop at the first fooling iterate")
+    var rng = RandomGenerator(seed: 0)
+    let (model, images, labels, _) = try setup()
+    let trace = AttackTrace()
+    _ = try AttackTrace.$current.withValue(trace) { try AdversarialTraining.loss(attack: attack, earlyStop: true)(model, images, labels, &rng) }
+    XCTAssertNotNil(trace.runs.first?.result, "early_stop: true still trains through the same PGD")
   }
 
   func testSuppliedStartNoiseIsUsedAndProjected() throws {
