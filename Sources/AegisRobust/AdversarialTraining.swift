@@ -82,7 +82,7 @@ public enum AdversarialTraining {
 
 extension Attack {
   /// The same attack with another seed (per-batch random starts during training).
-  func reseeded(_ seed: UInt64) -> Attack {
+  public func reseeded(_ seed: UInt64) -> Attack {
     var s = settings
     s.seed = seed
     return (try? Attack(kind: kind, settings: s)) ?? self
