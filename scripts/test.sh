@@ -6,25 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-# --- Jupyter kernel tests (issue 13): a throwaway venv with the Jupyter clients from PyPI. ---
-if [ -z "${AEGIS_JUPYTER_PYTHON:-}" ]; then
-  jupyter_venv=.build-venv-jupyter
-  [ -x "$jupyter_venv/bin/python" ] || python3 -m venv "$jupyter_venv" || echo "warning: python3 -m venv failed"
-  "$jupyter_venv/bin/pip" install -q jupyter_client nbclient nbformat jupyter_kernel_test \
-    || echo "warning: could not install the Jupyter clients; JupyterClientTests will be skipped"
-  export AEGIS_JUPYTER_PYTHON="$PWD/$jupyter_venv/bin/python"
-fi
-# --- end Jupyter block ---
 swift build -c release -Xswiftc -enable-testing --build-tests
-# --- tensor interop (issue 9): numpy + safetensors for TensorFilesTests; skipped if unavailable ---
-if [ -z "${AEGIS_PYTHON:-}" ] && command -v python3 >/dev/null; then
-  if [ -x .build-pyvenv/bin/python ] || { python3 -m venv .build-pyvenv && .build-pyvenv/bin/pip install -q numpy safetensors; }; then
-    export AEGIS_PYTHON="$PWD/.build-pyvenv/bin/python"
-  else
-    echo "note: could not make .build-pyvenv; the numpy/safetensors interop test will be skipped"
-  fi
+# Python-driven tests (numpy/safetensors interop, PyTorch parity, Jupyter conformance) use one
+# throwaway venv; each test skips with the reason when its interpreter is missing.
+python=$(scripts/python-venv.sh)
+if [ -n "$python" ]; then
+  export AEGIS_PYTHON="${AEGIS_PYTHON:-$python}"
+  export AEGIS_PARITY_PYTHON="${AEGIS_PARITY_PYTHON:-$python}"
+  export AEGIS_JUPYTER_PYTHON="${AEGIS_JUPYTER_PYTHON:-$python}"
 fi
-# --- end tensor interop ---
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -169,6 +169,7 @@ private let finetuneBuiltin = Builtin(
   options.training = try trainingOptions(args, interp, imageSize: data.imageShape[1])
   options.mode = try args.string("mode") == "partial" ? .partial : .full
   options.batchNormInTrainMode = try args.string("attack_bn") == "train"
+  options.earlyStop = try args.bool("early_stop")
   options.headSeed = options.training.seed
   options.checkpointPath = try args.optionalString("checkpoint")
   switch try args.string("objective") {

@@ -34,6 +34,7 @@ let adversarialParameters: [Parameter] = [
   Parameter("objective", .choice(["madry", "mixed", "trades"]), default: .string("madry"), doc: "adversarial loss: adversarial CE, ½ clean + ½ adversarial, or TRADES"),
   Parameter("beta", .number, default: .number(6), doc: "TRADES trade-off β"),
   Parameter("attack_bn", .choice(["eval", "train"]), default: .string("eval"), doc: "BN statistics used by the training-time attack (\"train\" = the official code; running stats never change)"),
+  Parameter("early_stop", .bool, default: .bool(false), doc: "train on the first iterate that fooled the model instead of the final PGD iterate (Madry et al. use the final one)"),
 ]
 
 /// Validation parameters shared by train and finetune.
@@ -74,7 +75,8 @@ func adversarialLoss(_ args: BoundArguments) throws -> BatchLoss? {
   case "trades": objective = .trades(beta: try args.number("beta"))
   default: objective = .madry
   }
-  return AdversarialTraining.loss(attack: attack, objective: objective, batchNormInTrainMode: try args.string("attack_bn") == "train")
+  return AdversarialTraining.loss(attack: attack, objective: objective, batchNormInTrainMode: try args.string("attack_bn") == "train",
+                                  earlyStop: try args.bool("early_stop"))
 }
 
 func epochEvaluation(_ args: BoundArguments) throws -> EpochEvaluation? {

@@ -25,9 +25,16 @@ public enum AdversarialObjective: Equatable, Sendable {
 }
 
 public enum AdversarialTraining {
-  /// A batch loss that attacks each batch with `attack` and combines as `objective`.
-  public static func loss(attack: Attack, objective: AdversarialObjective = .madry, batchNormInTrainMode: Bool = false) -> BatchLoss {
-    { model, images, labels, _ in
+  /// A batch loss that attacks each batch with `attack` and combines as `objective`. The attack
+  /// trains on its final iterate (Madry et al.; the paper's code) unless `earlyStop` asks for
+  /// the first iterate that fooled the model (the evaluation behaviour, boundary points).
+  public static func loss(attack: Attack, objective: AdversarialObjective = .madry, batchNormInTrainMode: Bool = false,
+                          earlyStop: Bool = false) -> BatchLoss {
+    let trainingAttack = attack.with(earlyStop: earlyStop)
+    return { model, images, labels, rng in
+      // Fresh random starts for every batch, drawn from the training generator, as PyTorch's
+      // uniform_ does: the attack's own seed would give an example the same start every epoch.
+      let attack = trainingAttack.reseeded(rng.next())
       let adversarial: Tensor
       if case .trades = objective {
         adversarial = try tradesExamples(model, images, attack: attack, batchNormInTrainMode: batchNormInTrainMode)
@@ -43,9 +50,15 @@ public enum AdversarialTraining {
         return (0.5 * cleanLogits.crossEntropy(labels) + 0.5 * advLogits.crossEntropy(labels), advLogits)
       case .trades(let beta):
         let cleanLogits = model(images), advLogits = model(adversarial)
-        return (cleanLogits.crossEntropy(labels) + Float(beta) * advLogits.klDivergence(from: cleanLogits.detached()), advLogits)
+        return (tradesLoss(clean: cleanLogits, adversarial: advLogits, labels: labels, beta: beta), advLogits)
       }
     }
+  }
+
+  /// CE(clean) + β·KL(softmax(clean) ‖ softmax(adversarial)), with the gradient flowing through
+  /// both distributions as in the official trades.py (the clean one is not detached).
+  public static func tradesLoss(clean: Tensor, adversarial: Tensor, labels: [Int], beta: Double) -> Tensor {
+    clean.crossEntropy(labels) + Float(beta) * adversarial.klDivergence(from: clean)
   }
 
   /// TRADES' inner maximization: PGD on KL(f(x) ‖ f(x′)). The official code starts from
@@ -64,5 +77,14 @@ public enum AdversarialTraining {
       s.restarts = 1
       return try Attack(kind: .pgd, settings: s).run(objective: objective, images: images)
     }
+  }
+}
+
+extension Attack {
+  /// The same attack with another seed (per-batch random starts during training).
+  public func reseeded(_ seed: UInt64) -> Attack {
+    var s = settings
+    s.seed = seed
+    return (try? Attack(kind: kind, settings: s)) ?? self
   }
 }

@@ -40,6 +40,14 @@ public final class Attack: CustomStringConvertible {
     return (try? Attack(kind: kind, settings: s)) ?? self
   }
 
+  /// A copy that stops at the first fooling iterate (evaluation) or runs to the final one (training).
+  public func with(earlyStop: Bool) -> Attack {
+    guard settings.earlyStop != earlyStop else { return self }
+    var s = settings
+    s.earlyStop = earlyStop
+    return (try? Attack(kind: kind, settings: s)) ?? self
+  }
+
   public var name: String {
     switch kind {
     case .fgsm: return "FGSM"

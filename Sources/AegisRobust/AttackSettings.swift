@@ -24,6 +24,10 @@ public struct AttackSettings: Sendable, Equatable {
   /// Targeted attacks aim at a class: "none", "random" (a random wrong class) or "least" (the least likely).
   public var target: String = "none"
   public var randomStart = true
+  /// PGD/FGSM return, per example, the first iterate that fooled the model (evaluation: broken
+  /// once = broken). Training attacks turn this off and train on the final iterate, as Madry et
+  /// al. and the paper's code do (`AdversarialTraining.loss(…, earlyStop:)`).
+  public var earlyStop = true
   public var seed: UInt64 = 0
   /// Queries for Square, samples for noise.
   public var queries: Int = 1000

@@ -6,22 +6,36 @@ import AegisTensor
 struct ProjectedGradientDescent {
   let settings: AttackSettings
 
-  /// Returns the final iterate per example, or the first iterate that fooled the model.
+  /// Returns the final iterate per example, or with `settings.earlyStop` the first iterate that
+  /// fooled the model.
   func run(_ objective: AttackObjective, _ clean: Tensor, rngs: inout [RandomGenerator])
     throws -> (x: Tensor, loss: [Float], fooled: [Bool])
   {
     let eps = Float(settings.epsilon)
     let stepSizes = [Float](repeating: Float(settings.stepSize), count: clean.shape[0])
-    var x = settings.randomStart ? Projection.randomStart(clean, norm: settings.norm, epsilon: eps, rngs: &rngs) : clean.detached()
+    let trace = AttackTrace.current
+    var x: Tensor
+    if settings.randomStart, let supplied = trace?.takeStart(for: clean) {
+      x = Projection.project(supplied, around: clean, norm: settings.norm, epsilon: eps)
+    } else {
+      x = settings.randomStart ? Projection.randomStart(clean, norm: settings.norm, epsilon: eps, rngs: &rngs) : clean.detached()
+    }
+    trace?.begin(start: x)
     var frozen: [Tensor?] = Array(repeating: nil, count: clean.shape[0])
     var lastLoss: [Float] = []
     for _ in 0..<settings.steps {
       try Cancellation.check()
       let (loss, fooled, gradient) = AttackStep.evaluate(objective, at: x)
       lastLoss = loss
-      if let fooled { freezeFooled(x, fooled, &frozen) }
+      trace?.record(.init(x: x, loss: loss, gradient: gradient))
+      if settings.earlyStop, let fooled { freezeFooled(x, fooled, &frozen) }
       x = Projection.project(Projection.ascend(x, gradient: gradient, norm: settings.norm, step: stepSizes),
                              around: clean, norm: settings.norm, epsilon: eps)
+    }
+    // A single run that keeps its final iterate needs no last forward: nothing compares runs.
+    guard settings.earlyStop || settings.restarts > 1 else {
+      trace?.finish(final: x, result: x)
+      return (x, lastLoss, Array(repeating: false, count: clean.shape[0]))
     }
     let (finalLoss, finalFooled) = AttackStep.value(objective, at: x)
     lastLoss = finalLoss
@@ -34,7 +48,9 @@ struct ProjectedGradientDescent {
       for j in 0..<per { out[i * per + j] = f.storage[j] }
       fooled[i] = true
     }
-    return (Tensor(shape: clean.shape, storage: out), lastLoss, fooled)
+    let result = Tensor(shape: clean.shape, storage: out)
+    trace?.finish(final: x, result: result)
+    return (result, lastLoss, fooled)
   }
 
   private func freezeFooled(_ x: Tensor, _ fooled: [Bool], _ frozen: inout [Tensor?]) {

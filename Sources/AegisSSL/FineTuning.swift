@@ -63,6 +63,8 @@ public struct FineTuningOptions {
   public var objective: AdversarialObjective = .madry
   /// Run the training-time attack with BN batch statistics (the official code) instead of eval mode.
   public var batchNormInTrainMode = false
+  /// Train on the first fooling PGD iterate instead of the final one (the official code: final).
+  public var earlyStop = false
   /// Labelled held-out data for per-epoch SA/RA and best-RA model selection.
   public var validation: Dataset? = nil
   /// Examples of `validation` used per epoch (the first ones); nil = all.
@@ -119,7 +121,7 @@ public enum FineTuning {
         return ["val_sa": sa, "val_ra": ra]
       }
     }
-    let loss = attack.map { AdversarialTraining.loss(attack: $0, objective: options.objective, batchNormInTrainMode: options.batchNormInTrainMode) } ?? standardLoss
+    let loss = attack.map { AdversarialTraining.loss(attack: $0, objective: options.objective, batchNormInTrainMode: options.batchNormInTrainMode, earlyStop: options.earlyStop) } ?? standardLoss
     let history = try Trainer.train(model, on: data, options: options.training, label: model.label, loss: loss, evaluation: evaluation, progress: progress)
     history.settings = settings(variant, attack, evaluationAttack, validation, options)
     return FineTuningResult(variant: variant, model: model, bestModel: tracker.model ?? model,

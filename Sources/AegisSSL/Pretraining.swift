@@ -117,7 +117,9 @@ public enum Pretraining {
         let (loss, scores) = network.perExampleLoss(batch.inputs, batch: batch)
         return .init(loss: loss.mean(), correct: network.correctCount(scores, batch: batch), total: batch.labels.count)
       }
-      let adversarial = try network.adversarialInputs(batch, attack: attack, batchNormInTrainMode: options.batchNormInTrainMode)
+      // Fresh random starts per batch from the training generator (see AdversarialTraining.loss).
+      let adversarial = try network.adversarialInputs(batch, attack: attack.reseeded(rng.next()),
+                                                      batchNormInTrainMode: options.batchNormInTrainMode)
       let (advLoss, advScores) = network.perExampleLoss(adversarial, batch: batch)
       var loss = advLoss.mean()
       if options.adversarialLoss == .mixed {

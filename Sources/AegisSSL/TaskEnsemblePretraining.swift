@@ -103,7 +103,7 @@ public enum TaskEnsemblePretraining {
       }
       let clean = Tensor.concat(batches.map(\.inputs), axis: 0)
       var point = clean
-      if let attack {
+      if let attack = attack?.reseeded(rng.next()) {  // fresh random starts per batch
         let group = LayerGroup(networks[0].layers + networks.dropFirst().map { $0.head as Layer })
         point = try group.withAttackState(batchNormInTrainMode: options.batchNormInTrainMode) {
           try attack.run(objective: jointObjective(networks, batches: batches, penalty: options.penalty), images: clean)

@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""Lockstep parity of Aegis with PyTorch (docs/parity.md).
+
+Replays, in PyTorch on the anchors' models, every case file the Aegis side wrote
+(Tests/AegisSSLTests/ParityRecorder.swift: one <case>.safetensors per case) and
+compares step by step: PGD start, each PGD iterate with its loss and input
+gradient, the training input, logits, loss, input gradient, parameter gradients,
+weights and BN buffers after the SGD step, and the momentum buffers.
+
+Each step is teacher-forced: PyTorch starts it from Aegis's state (weights,
+buffers, momentum) and evaluates each PGD step at Aegis's iterate, so a
+difference shows up at the first quantity and step where it arises instead of
+being compounded. Exit status 0 when every case agrees, 1 otherwise.
+
+usage: parity.py DIR [--rtol 1e-4] [--atol 3e-5] [--floor 1e-7]
+"""
+import argparse
+import glob
+import importlib.util
+import json
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+from safetensors import safe_open
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE_DTYPE = torch.float64
+
+
+def load_models_module():
+    """The anchors' models.py (../shared/anchors/torch beside the clone, or
+    $AEGIS_ANCHORS_DIR), else the copy in reference_models.py."""
+    candidates = [os.environ.get("AEGIS_ANCHORS_DIR"), os.path.join(HERE, "..", "..", "..", "shared", "anchors", "torch")]
+    for folder in filter(None, candidates):
+        path = os.path.join(folder, "models.py")
+        if os.path.isfile(path):
+            spec = importlib.util.spec_from_file_location("anchor_models", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module, os.path.normpath(path)
+    import reference_models  # noqa: E402 (same folder)
+    return reference_models, os.path.join(HERE, "reference_models.py") + " (anchors not found)"
+
+
+class Divergence(Exception):
+    pass
+
+
+class Checker:
+    """|aegis - torch| <= rtol*|torch| + atol*max|torch| + floor, elementwise.
+
+    rtol 1e-4: float32 sums of K terms in another order differ by up to about
+    K*2^-24 of the sum of |terms| (typically sqrt(K)*2^-24); K here is up to
+    ~1e5 (weight gradients over batch x pixels), so 1e-4 relative bounds the
+    reassociation error of any well-conditioned sum. atol*max|torch| (3e-5):
+    where terms cancel, the error is relative to the terms, not to the (small)
+    result; the tensor's largest magnitude stands in for the term size, and
+    the typical error sqrt(K)*2^-24 is ~2e-5 of it for K ~ 1e5.
+    floor: an absolute 1e-7 for all-zero tensors.
+    """
+
+    def __init__(self, rtol, atol, floor):
+        self.rtol, self.atol, self.floor = rtol, atol, floor
+        self.count = 0
+        self.worst = {}
+        self.excused = 0
+        self.kinks = 0
+
+    def tolerance(self, ref, kind=""):
+        scale = ref.abs().max().item() if ref.numel() else 0.0
+        if "loss" in kind:  # sums of log-probabilities: the terms are O(1) even where the KL is ~0
+            scale = max(scale, 1.0)
+        if kind in ("grad", "momentum"):  # weight gradients sum batch x positions (K ~ 1e5) with cancellation
+            scale *= 3
+        return self.rtol * ref.abs() + self.atol * scale + self.floor
+
+    def kinked_examples(self, a, t, ratio):
+        """Examples whose input gradient differs beyond tolerance but by at most 5 % in L2:
+        one ReLU pre-activation within float noise of 0 went the other way in one engine,
+        changing that example's gradient over one unit's receptive field. At most one such
+        example per tensor is accepted (a bug would not stay in one example); through BN batch
+        statistics it nudges the others, which must stay within 3x the tolerance."""
+        per = ratio.flatten(1).max(1).values
+        i = int(per.argmax())
+        others = torch.cat([per[:i], per[i + 1:]])
+        if per[i] <= 1 or (others.numel() and others.max() > 3):
+            return None
+        rel = ((a[i] - t[i]).norm() / t[i].norm().clamp_min(1e-30)).item()
+        return i if rel <= 0.05 else None
+
+    def check(self, what, kind, aegis, ref, excuse=None, per_example=False):
+        a, t = aegis.detach().double(), ref.detach().double()
+        if a.shape != t.shape:
+            raise Divergence(f"{what}: shape {tuple(a.shape)} in Aegis, {tuple(t.shape)} in PyTorch")
+        self.count += 1
+        err, tol = (a - t).abs(), self.tolerance(t, kind)
+        ratio = err / tol
+        if per_example:
+            i = self.kinked_examples(a, t, ratio)
+            if i is not None:
+                self.kinks += 1
+                ratio[i] = 0
+                ratio = ratio / 3
+                self.worst[kind] = max(self.worst.get(kind, 0.0), ratio.max().item())
+                return i
+        if excuse is not None:
+            self.excused += int((excuse & (ratio > 1)).sum())
+            ratio = ratio.masked_fill(excuse, 0)
+        worst = ratio.max().item() if ratio.numel() else 0.0
+        self.worst[kind] = max(self.worst.get(kind, 0.0), worst)
+        if worst > 1:
+            i = int(ratio.flatten().argmax())
+            n = int((ratio > 1).sum())
+            raise Divergence(
+                f"{what}: {n} of {ratio.numel()} values differ; worst at flat index {i}: "
+                f"Aegis {a.flatten()[i].item():.8g}, PyTorch {t.flatten()[i].item():.8g} "
+                f"(|diff| {err.flatten()[i].item():.3g} > tolerance {tol.flatten()[i].item():.3g})")
+        return None
+
+
+def set_mode(model, train, frozen_bn):
+    model.train(train)
+    modules = dict(model.named_modules())
+    for name in frozen_bn:
+        modules[name].eval()
+
+
+def load_state(model, A, prefix):
+    """Aegis's tensors named <prefix>.<torch state_dict key>; same names and layouts
+    (OIHW convs, [out, in] linears); num_batches_tracked is stored as float."""
+    sd = model.state_dict()
+    aegis_keys = {k[len(prefix) + 1:] for k in A if k.startswith(prefix + ".")}
+    if aegis_keys != set(sd):
+        raise Divergence(f"{prefix}: key mapping: only in Aegis {sorted(aegis_keys - set(sd))[:5]}, "
+                         f"only in PyTorch {sorted(set(sd) - aegis_keys)[:5]}")
+    new = {}
+    for k, v in sd.items():
+        src = A[f"{prefix}.{k}"]
+        if src.shape != v.shape:
+            raise Divergence(f"{prefix}.{k}: layout {tuple(src.shape)} in Aegis, {tuple(v.shape)} in PyTorch")
+        new[k] = src.to(v.dtype)
+    model.load_state_dict(new, strict=True)
+
+
+def bn_buffers(model):
+    return {k: v.clone() for k, v in model.state_dict().items() if "running" in k or "num_batches" in k}
+
+
+def attack_objective(model, case, x, y):
+    """Per-example loss PGD ascends: CE (Madry) or TRADES' KL(f(x) || f(x'))."""
+    if case["step"] == "trades":
+        with torch.no_grad():
+            target = F.softmax(model(x), dim=1)
+        return lambda xa: F.kl_div(F.log_softmax(model(xa), dim=1), target, reduction="none").sum(1)
+    return lambda xa: F.cross_entropy(model(xa), y, reduction="none")
+
+
+def replay_pgd(model, case, A, k, x, y, chk, frozen_bn):
+    """Checks every PGD iterate of step k; returns the points Aegis trains on."""
+    eps, step, steps = case["eps"], case["attack_step"], case["attack_steps"]
+    p = f"s{k}.pgd0"
+    saved = bn_buffers(model)
+    set_mode(model, case["attack_bn"] == "train", frozen_bn)  # batch statistics, or running ones
+    objective = attack_objective(model, case, x, y)
+    predicted = torch.min(torch.max(x + A[f"s{k}.noise"], x - eps), x + eps).clamp(0, 1)
+    chk.check(f"step {k} PGD start", "pgd.x", A[f"{p}.start"], predicted)
+    excuse = None
+    for j in range(steps):
+        xa = A[f"{p}.it{j}.x"]
+        chk.check(f"step {k} PGD iterate {j}", "pgd.x", xa, predicted, excuse)
+        xr = xa.clone().requires_grad_(True)
+        loss = objective(xr)
+        (g,) = torch.autograd.grad(loss.sum(), xr)
+        chk.check(f"step {k} PGD iterate {j} loss", "pgd.loss", A[f"{p}.it{j}.loss"], loss)
+        kinked = chk.check(f"step {k} PGD iterate {j} input gradient", "pgd.grad", A[f"{p}.it{j}.grad"], g, per_example=True)
+        # Where |g| is within float noise its sign may legitimately differ: excuse those pixels
+        # (and the sign changes inside an example with a flipped ReLU).
+        excuse = g.abs() <= chk.tolerance(g)
+        if kinked is not None:
+            excuse[kinked] |= torch.sign(A[f"{p}.it{j}.grad"][kinked]) != torch.sign(g[kinked])
+        predicted = torch.min(torch.max(xa + step * g.sign(), x - eps), x + eps).clamp(0, 1)
+    chk.check(f"step {k} PGD final iterate", "pgd.x", A[f"{p}.final"], predicted, excuse)
+    chk.check(f"step {k} training input = final PGD iterate (Madry; not the first fooling one)", "pgd.x",
+              A[f"{p}.result"], A[f"{p}.final"])
+    with torch.no_grad():  # the attack must leave BN running statistics alone
+        for key, value in saved.items():
+            model.state_dict()[key].copy_(value)
+    set_mode(model, True, frozen_bn)
+    return A[f"{p}.result"]
+
+
+def training_loss(model, case, A, k, x, y, x_adv):
+    """(loss, logits Aegis reports) as the references compute them."""
+    s = case["step"]
+    if s == "madry":
+        logits = model(x_adv)
+        return F.cross_entropy(logits, y), logits
+    if s == "trades":
+        # TRADES (Zhang et al. 2019, official trades.py): CE(f(x)) + beta/B * sum KL(f(x) || f(x')),
+        # the clean distribution NOT detached. (The official code runs f(x) twice; once is the
+        # same value and gradient, and keeps BN running statistics updated once per input, as Aegis.)
+        clean, adv = model(x), model(x_adv)
+        kl = F.kl_div(F.log_softmax(adv, dim=1), F.softmax(clean, dim=1), reduction="sum") / x.shape[0]
+        return F.cross_entropy(clean, y) + case["beta"] * kl, adv
+    if s == "rotation":
+        labels = A[f"s{k}.rotation.labels"].long()
+        rotated = torch.stack([torch.rot90(x[i], int(labels[i]), (1, 2)) for i in range(x.shape[0])])
+        logits = model(rotated)
+        return F.cross_entropy(logits, labels), logits
+    logits = model(x)
+    return F.cross_entropy(logits, y), logits
+
+
+def run_case(path, models, chk):
+    f = safe_open(path, "pt")
+    meta = f.metadata()
+    case = json.loads(meta["parity.case"])
+    frozen_bn = json.loads(meta["parity.frozen_bn"])
+    trainable = json.loads(meta["parity.trainable"])
+    # Aegis's float32 values, and the reference computed in REFERENCE_DTYPE (see main).
+    A = {k: f.get_tensor(k).to(REFERENCE_DTYPE) for k in f.keys()}
+    model = models.build(case["model"], num_classes=4 if case["step"] == "rotation" else 10).to(REFERENCE_DTYPE)
+    images, labels = A["data.images"], A["data.labels"].long()
+    attacked = case["step"] in ("madry", "trades")
+    for k in range(case["steps"]):
+        load_state(model, A, "init" if k == 0 else f"s{k - 1}.post")
+        named = dict(model.named_parameters())
+        for n, p in named.items():
+            p.requires_grad_(n in trainable)
+        params = [named[n] for n in trainable]
+        opt = torch.optim.SGD(params, lr=case["lr"], momentum=case["momentum"],
+                              weight_decay=case["weight_decay"], nesterov=case["nesterov"])
+        for n, p in zip(trainable, params):
+            if k > 0 and f"s{k - 1}.momentum.{n}" in A:
+                opt.state[p]["momentum_buffer"] = A[f"s{k - 1}.momentum.{n}"].clone()
+        idx = A[f"s{k}.indices"].long()
+        x, y = images[idx].clone(), labels[idx]
+        set_mode(model, case["step"] != "eval", frozen_bn)
+        x_adv = replay_pgd(model, case, A, k, x, y, chk, frozen_bn) if attacked else None
+        if not attacked:
+            x.requires_grad_(True)
+        if case["step"] == "rotation":
+            lab = A[f"s{k}.rotation.labels"].long()
+            rot = torch.stack([torch.rot90(x[i], int(lab[i]), (1, 2)) for i in range(x.shape[0])])
+            chk.check(f"step {k} rotated batch (torch.rot90 over H, W)", "input", A[f"s{k}.rotation.inputs"], rot)
+        loss, logits = training_loss(model, case, A, k, x, y, x_adv)
+        chk.check(f"step {k} logits", "logits", A[f"s{k}.logits"], logits)
+        chk.check(f"step {k} loss", "loss", A[f"s{k}.loss"], loss)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if not attacked:
+            chk.check(f"step {k} input gradient", "input_grad", A[f"s{k}.input_grad"], x.grad, per_example=True)
+        grads = {n[len(f"s{k}.grad."):] for n in A if n.startswith(f"s{k}.grad.")}
+        if grads != set(trainable):
+            raise Divergence(f"step {k}: parameters with gradients: Aegis {sorted(grads)[:4]}…, PyTorch {trainable[:4]}…")
+        for n, p in zip(trainable, params):
+            chk.check(f"step {k} gradient {n}", "grad", A[f"s{k}.grad.{n}"], p.grad)
+        opt.step()
+        for key, value in model.state_dict().items():
+            chk.check(f"step {k} after update {key}", "state", A[f"s{k}.post.{key}"], value.to(REFERENCE_DTYPE))
+        for n, p in zip(trainable, params):
+            buf = opt.state[p].get("momentum_buffer")
+            if buf is not None:
+                chk.check(f"step {k} momentum {n}", "momentum", A[f"s{k}.momentum.{n}"], buf)
+    return case
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dir")
+    ap.add_argument("--rtol", type=float, default=1e-4)
+    ap.add_argument("--atol", type=float, default=3e-5, help="times the tensor's largest |value|")
+    ap.add_argument("--floor", type=float, default=1e-7)
+    ap.add_argument("--float32", action="store_true",
+                    help="run the PyTorch side in float32 instead of float64 (engine against engine)")
+    args = ap.parse_args()
+    global REFERENCE_DTYPE
+    REFERENCE_DTYPE = torch.float32 if args.float32 else torch.float64
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    models, where = load_models_module()
+    print(f"torch {torch.__version__} in {str(REFERENCE_DTYPE)[6:]}; models from {where}; tolerance rtol {args.rtol}, "
+          f"atol {args.atol}·max|ref|, floor {args.floor}")
+    files = sorted(glob.glob(os.path.join(args.dir, "*.safetensors")))
+    if not files:
+        print(f"no case files in {args.dir}")
+        return 1
+    failed = 0
+    for path in files:
+        chk = Checker(args.rtol, args.atol, args.floor)
+        name = os.path.basename(path)[:-len(".safetensors")]
+        try:
+            run_case(path, models, chk)
+            worst = ", ".join(f"{k} {v:.2f}" for k, v in sorted(chk.worst.items()))
+            print(f"PASS {name}: {chk.count} comparisons; worst |diff|/tolerance by quantity: {worst}"
+                  + (f"; {chk.excused} PGD pixels with |grad| below tolerance took another sign" if chk.excused else "")
+                  + (f"; {chk.kinks} input gradients with one example's ReLU flipped" if chk.kinks else ""))
+        except Divergence as d:
+            failed += 1
+            print(f"FAIL {name} after {chk.count} agreeing comparisons: first difference: {d}")
+    if failed:
+        print(f"{failed} of {len(files)} cases differ")
+        return 1
+    print(f"all {len(files)} cases agree")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
