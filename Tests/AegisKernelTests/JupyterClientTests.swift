@@ -1,7 +1,7 @@
 // The kernel driven by real Jupyter clients (Python): jupyter_kernel_test's conformance suite,
 // nbclient running a notebook, interrupts, and a forged signature. Each test runs one script of
 // Python/ with the venv that scripts/test.sh prepares ($AEGIS_JUPYTER_PYTHON, or
-// .build-venv-jupyter/ in the package); without it the tests are skipped with the reason.
+// .build-venv/ in the package); without it the tests are skipped with the reason.
 
 import Foundation
 import XCTest
@@ -19,7 +19,7 @@ final class JupyterClientTests: XCTestCase {
   /// The venv's python with jupyter_client, nbclient and jupyter_kernel_test, or a skip.
   static func python() throws -> URL {
     let environment = ProcessInfo.processInfo.environment
-    let path = environment["AEGIS_JUPYTER_PYTHON"] ?? packageRoot.appendingPathComponent(".build-venv-jupyter/bin/python").path
+    let path = environment["AEGIS_JUPYTER_PYTHON"] ?? packageRoot.appendingPathComponent(".build-venv/bin/python").path
     guard FileManager.default.isExecutableFile(atPath: path) else {
       print("JupyterClientTests skipped: no Python venv at \(path) (scripts/test.sh creates it; or set AEGIS_JUPYTER_PYTHON)")
       throw XCTSkip("no Jupyter venv at \(path)")

@@ -83,14 +83,13 @@ final class TensorFilesTests: XCTestCase {
 
   // MARK: - numpy and safetensors in Python
 
-  /// A python3 with numpy: $AEGIS_PYTHON, else the venv scripts/test.sh makes, else the torch venv, else none.
+  /// A python3 with numpy: $AEGIS_PYTHON, else the venv scripts/test.sh makes, else none.
   private func python() throws -> String {
-    let candidates = [ProcessInfo.processInfo.environment["AEGIS_PYTHON"], repositoryRoot.path + "/.build-pyvenv/bin/python",
-                      "/work/venv-torch/bin/python"].compactMap { $0 }
+    let candidates = [ProcessInfo.processInfo.environment["AEGIS_PYTHON"], repositoryRoot.path + "/.build-venv/bin/python"].compactMap { $0 }
     for path in candidates where FileManager.default.isExecutableFile(atPath: path) {
       if (try? run(path, ["-c", "import numpy"])) == 0 { return path }
     }
-    let reason = "no python3 with numpy (set AEGIS_PYTHON; scripts/test.sh makes .build-pyvenv with numpy and safetensors)"
+    let reason = "no python3 with numpy (set AEGIS_PYTHON; scripts/test.sh makes .build-venv with numpy and safetensors)"
     print("skipped: \(reason)")
     throw XCTSkip(reason)
   }

@@ -2,7 +2,7 @@
 // to a safetensors file, and scripts/parity/parity.py replays it with torch on the anchors'
 // models, step by step, failing at the first quantity that differs beyond float32 tolerance.
 // Needs a python with torch and safetensors: $AEGIS_PARITY_PYTHON, or the venv scripts/test.sh
-// creates at .build-venv-torch; skipped (with the reason printed) when neither is there.
+// creates at .build-venv; skipped (with the reason printed) when neither is there.
 
 import Foundation
 import XCTest
@@ -27,11 +27,11 @@ final class ParityTests: XCTestCase {
   /// The python to use, or a skip that says how to get one.
   static func python() throws -> String {
     let env = ProcessInfo.processInfo.environment
-    let candidates = [env["AEGIS_PARITY_PYTHON"], packageRoot.appendingPathComponent(".build-venv-torch/bin/python").path].compactMap { $0 }
+    let candidates = [env["AEGIS_PARITY_PYTHON"], packageRoot.appendingPathComponent(".build-venv/bin/python").path].compactMap { $0 }
     for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
       if (try? run(candidate, ["-c", "import torch, safetensors, numpy"]))?.status == 0 { return candidate }
     }
-    throw XCTSkip("no python with torch+safetensors+numpy (set AEGIS_PARITY_PYTHON, or let scripts/test.sh create .build-venv-torch)")
+    throw XCTSkip("no python with torch+safetensors+numpy (set AEGIS_PARITY_PYTHON, or let scripts/test.sh create .build-venv)")
   }
 
   /// $AEGIS_PARITY_OUT (kept, for running parity.py by hand) or a fresh temporary directory.
