@@ -82,7 +82,11 @@ final class GradThroughLanguageTests: XCTestCase {
 
   func testPretextHead() {
     let images = "imgs = rand([8, 1, 28, 28], seed: 3)\ndata = dataset(imgs, [0, 1, 2, 3, 4, 5, 6, 7])"
-    let setup = "\(images)\npre = pretrain(cnn(width: 4, seed: 1), data, task: rotation(), epochs: 1, batch: 8)\n"
+    // PyTorch's init here: with the Kaiming default this 4-wide net puts x on dense ReLU/max-pool
+    // kinks, where no finite difference is meaningful (measured along one direction: -0.25,
+    // -0.43, -0.21, -0.036 at steps 1e-2…1e-5 against the analytic -0.021). The test is about
+    // the call path reaching the tape, which the init does not change.
+    let setup = "\(images)\npre = pretrain(cnn(width: 4, seed: 1, init: \"torch\"), data, task: rotation(), epochs: 1, batch: 8)\n"
       + "head = pre.pretext\nx = rand([2, 1, 28, 28], seed: 2)\nw = randn([2, 4], seed: 5)\ndef f(z) { return sum(head(z, seed: 1) * w) }"
     check(setup)
   }
