@@ -21,6 +21,7 @@ public final class BuiltinRegistry {
     registerPlotBuiltins,
     registerSSLBuiltins,
     registerSessionBuiltins,
+    registerPlanBuiltins,
   ]
 
   /// Order of categories in `help` and docs; other categories follow alphabetically.

@@ -26,6 +26,7 @@ struct AegisCommand: ParsableCommand {
   /// Every subcommand, in help order. New ones (e.g. `notebook`, from AegisNotebook) are one
   /// file with a `ParsableCommand` plus one entry here.
   static var subcommands: [ParsableCommand.Type] {
-    [StartCommand.self, RunCommand.self, BenchCommand.self, DocsCommand.self, NotebookCommand.self]
+    [StartCommand.self, RunCommand.self, BenchCommand.self, DocsCommand.self, NotebookCommand.self,
+     CellCommand.self, GridCommand.self]
   }
 }
