@@ -46,7 +46,7 @@ public enum PlanCellExecution {
     let manifest = try plan.manifest()
     guard let source = FileManager.default.contents(atPath: plan.scriptPath) else { throw PlanError("cannot read \(plan.scriptPath)") }
     if FileManager.default.fileExists(atPath: manifest.workingDirectory) {
-      FileManager.default.changeCurrentDirectoryPath(manifest.workingDirectory)
+      _ = FileManager.default.changeCurrentDirectoryPath(manifest.workingDirectory)
     }
     say("== cell \(cell.id) (\(cell.kind.rawValue), seed \(cell.seed)) on \(ProcessInfo.processInfo.hostName), pid \(getpid())")
     let interpreter = makeInterpreter()

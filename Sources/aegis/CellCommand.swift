@@ -11,10 +11,10 @@ struct CellCommand: ParsableCommand {
     commandName: "cell", abstract: "Run one cell of a plan (a no-op when it is done).",
     discussion: "Exit codes: 0 done, 70 failed (errors/ID.json), 75 running elsewhere, 130 interrupted.")
 
-  @Argument(help: "The plan directory.")
+  @ArgumentParser.Argument(help: "The plan directory.")
   var directory: String
 
-  @Argument(help: "The cell id (see `aegis grid status DIR`).")
+  @ArgumentParser.Argument(help: "The cell id (see `aegis grid status DIR`).")
   var id: String
 
   func run() throws {
@@ -26,7 +26,7 @@ struct CellCommand: ParsableCommand {
         let runner = ScriptRunner(interpreter: interpreter)
         return SignalHandling.runCommand { runner.interpreter.run(source, file: file) }
       },
-      say: { Terminal.out($0) })
+      say: { print($0) })
     fflush(stdout)
     if status != 0 { throw ExitCode(status) }
   }

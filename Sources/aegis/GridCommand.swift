@@ -19,7 +19,7 @@ struct GridRunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Run the unfinished cells locally with N worker processes (resumable).")
 
-  @Argument(help: "The plan directory.") var directory: String
+  @ArgumentParser.Argument(help: "The plan directory.") var directory: String
   @Option(help: "Cells run at once.") var workers = 1
 
   func run() throws {
@@ -57,7 +57,7 @@ struct GridSubmitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "submit", abstract: "Submit the unfinished cells as Slurm job arrays (one per stage, chained by afterok).")
 
-  @Argument(help: "The plan directory (on a filesystem every node sees).") var directory: String
+  @ArgumentParser.Argument(help: "The plan directory (on a filesystem every node sees).") var directory: String
   @Flag(help: "Submit to Slurm (the only scheduler so far).") var slurm = false
   @Option(help: "sbatch --partition.") var partition: String?
   @Option(help: "sbatch --time (per cell), e.g. 02:00:00.") var time: String?
@@ -84,7 +84,7 @@ struct GridSubmitCommand: ParsableCommand {
 struct GridStatusCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "status", abstract: "Done / running / failed / waiting cells, with an ETA.")
 
-  @Argument(help: "The plan directory.") var directory: String
+  @ArgumentParser.Argument(help: "The plan directory.") var directory: String
   @Option(help: "Workers assumed for the ETA.") var workers = 1
   @Flag(help: "List every cell.") var all = false
 
@@ -113,7 +113,7 @@ struct GridCollectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "collect", abstract: "Print the table of the finished cells and write CSV/JSON (and the scatter plot) next to them.")
 
-  @Argument(help: "The plan directory.") var directory: String
+  @ArgumentParser.Argument(help: "The plan directory.") var directory: String
   @Option(help: "Where to write grid.csv, grid-summary.csv, grid.json, grid-scatter.png (default DIR/collected).") var out: String?
   @Flag(help: "Skip the scatter plot (needs gnuplot).") var noPlot = false
 

@@ -82,7 +82,6 @@ final class LocalSlurm {
       PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
       """
     try conf.write(toFile: dir + "/slurm.conf", atomically: true, encoding: .utf8)
-    try "CgroupPlugin=disabled\n".write(toFile: dir + "/cgroup.conf", atomically: true, encoding: .utf8)
   }
 
   func waitForIdleNode() throws {
@@ -129,19 +128,18 @@ final class LocalSlurm {
     return process
   }
 
+  /// Runs a tool with its output in a file, reaping it with waitpid (Foundation's own reaping
+  /// can miss children while daemons of ours run), at most 30 s.
   static func capture(_ tool: String, _ arguments: [String], _ environment: [String: String] = [:]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let out = NSTemporaryDirectory() + "aegis-capture-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let process = try spawn(tool, arguments, log: out, environment)
+    var status: Int32 = 0
+    let deadline = Date().addingTimeInterval(30)
+    while waitpid(process.processIdentifier, &status, WNOHANG) == 0 {
+      if Date() > deadline { kill(process.processIdentifier, SIGKILL); break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    return ((status >> 8) & 0xff, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
   }
 }

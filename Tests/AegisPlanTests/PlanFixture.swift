@@ -11,8 +11,10 @@ enum PlanFixture {
   /// The `aegis` executable next to the test bundle (or $AEGIS_BINARY).
   static func binary() throws -> String {
     if let custom = ProcessInfo.processInfo.environment["AEGIS_BINARY"] { return custom }
-    let candidates = Bundle.allBundles.map(\.bundleURL).filter { $0.pathExtension == "xctest" }
-      .map { $0.deletingLastPathComponent().appendingPathComponent("aegis").path }
+    // The test bundle runs from .build/<triple>/<config>/, next to the executable.
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let candidates = [URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("aegis").path]
+      + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("aegis").path }
     guard let found = candidates.first(where: FileManager.default.isExecutableFile) else {
       throw XCTSkip("no aegis binary next to the test bundle: build with --build-tests (it builds the executable too)")
     }

@@ -13,6 +13,7 @@ final class SlurmPlanTests: XCTestCase {
       throw XCTSkip(reason)
     }
     try PlanFixture.requireData()
+    _ = try PlanFixture.binary()
     let dir = try PlanFixture.temporaryDirectory("slurm")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let slurm = try LocalSlurm()
