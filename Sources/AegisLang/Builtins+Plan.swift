@@ -3,6 +3,7 @@
 // reads the finished cells back as the grid's Table (marked partial while cells are missing).
 
 import AegisData
+import AegisNN
 import AegisPlan
 import AegisSSL
 import AegisTensor
@@ -49,6 +50,9 @@ func gridPlan(_ grid: PaperGrid, train: Dataset, test: Dataset, _ args: BoundArg
       }
       interp.output("cell \(id): done in \(formatDuration(result.seconds))")
     } catch is CancelledError {
+      throw LangError("interrupted", kind: .interrupted)
+    } catch is TrainingInterrupted {
+      // Ctrl-C mid-training: not a failure, the cell just runs again later.
       throw LangError("interrupted", kind: .interrupted)
     } catch let e as PlanError { throw args.error(e.description) } catch let e as SSLError { throw args.error(e.description) }
     PlanSession.finished = true
