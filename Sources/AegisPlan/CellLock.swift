@@ -32,9 +32,12 @@ public struct LockOwner: Codable, Sendable {
   }
 
   /// Field 22 of /proc/PID/stat (after the parenthesized command name), nil if no such process.
-  static func processStart(_ pid: Int32) -> UInt64? {
+  /// A zombie counts as gone: a killed worker orphaned to an init that never reaps it (some
+  /// containers) stays in /proc as state Z forever and must not hold its cell.
+  public static func processStart(_ pid: Int32) -> UInt64? {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
     let fields = stat[stat.index(after: close)...].split(separator: " ")
+    if let state = fields.first, state == "Z" || state == "X" { return nil }
     return fields.count > 19 ? UInt64(fields[19]) : nil
   }
 }

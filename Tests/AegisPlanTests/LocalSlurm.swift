@@ -8,7 +8,7 @@ import XCTest
 
 final class LocalSlurm {
   let dir: String
-  var daemons: [Process] = []
+  var daemons: [ChildProcess] = []
   var environment: [String: String] { ["SLURM_CONF": dir + "/slurm.conf"] }
 
   /// Why this machine cannot run the cluster, or nil.
@@ -25,11 +25,32 @@ final class LocalSlurm {
     for sub in ["", "/state", "/spool", "/munge"] {
       try FileManager.default.createDirectory(atPath: dir + sub, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
-    try startMunge()
-    try writeConfig()
-    daemons.append(try Self.spawn("/usr/sbin/slurmctld", ["-D", "-i", "-f", dir + "/slurm.conf"], log: dir + "/slurmctld.out", environment))
-    daemons.append(try Self.spawn("/usr/sbin/slurmd", ["-D", "-f", dir + "/slurm.conf"], log: dir + "/slurmd.out", environment))
-    try waitForIdleNode()
+    // A throwing init runs no deferred stop(): stop here whatever got started.
+    do {
+      try startMunge()
+      try writeConfig()
+      daemons.append(try Self.spawn("/usr/sbin/slurmctld", ["-D", "-i", "-f", dir + "/slurm.conf"], log: dir + "/slurmctld.out", environment))
+      daemons.append(try Self.spawn("/usr/sbin/slurmd", ["-D", "-f", dir + "/slurm.conf"], log: dir + "/slurmd.out", environment))
+      try startWatchdog()
+      try waitForIdleNode()
+    } catch {
+      stop(keepingLogs: true)
+      throw error
+    }
+  }
+
+  /// A shell that SIGKILLs the daemons if this test process dies without stop() (a crash, a CI
+  /// timeout's SIGKILL): no test leaves daemons running.
+  func startWatchdog() throws {
+    let pids = daemons.map { String($0.pid) }.joined(separator: " ")
+    daemons.insert(try Self.spawn("/bin/sh", ["-c", "while [ -e /proc/\(getpid()) ] && [ \"$(sed 's/.*) //' /proc/\(getpid())/stat | cut -c1)\" != Z ]; do sleep 1; done; kill -9 \(pids) 2>/dev/null"],
+                                  log: dir + "/watchdog.out", [:]), at: 0)
+  }
+
+  /// The last lines of a daemon's log, for a skip or failure message.
+  func tail(_ file: String) -> String {
+    let text = (try? String(contentsOfFile: dir + "/" + file, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").suffix(3).joined(separator: " | ")
   }
 
   /// munged with its own key (0400, root), socket, pid and seed files in the directory.
@@ -44,6 +65,9 @@ final class LocalSlurm {
     ], log: dir + "/munged.out", [:]))
     let deadline = Date().addingTimeInterval(10)
     while !FileManager.default.fileExists(atPath: dir + "/munge/munge.socket") && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    guard FileManager.default.fileExists(atPath: dir + "/munge/munge.socket") else {
+      throw XCTSkip("munged did not start within 10 s: \(tail("munged.out")) \(tail("munge/munged.log"))")
+    }
   }
 
   func writeConfig() throws {
@@ -71,7 +95,7 @@ final class LocalSlurm {
       ProctrackType=proctrack/linuxproc
       TaskPlugin=task/none
       SelectType=select/cons_tres
-      SelectTypeParameters=CR_Core_Memory
+      SelectTypeParameters=CR_Core
       SchedulerType=sched/builtin
       SlurmdParameters=config_overrides
       MpiDefault=none
@@ -84,62 +108,58 @@ final class LocalSlurm {
     try conf.write(toFile: dir + "/slurm.conf", atomically: true, encoding: .utf8)
   }
 
+  /// A daemon that exits at start-up means this machine cannot run Slurm (a skip, with its log);
+  /// daemons that run but never give an idle node mean a bug in the test's cluster (a failure).
   func waitForIdleNode() throws {
-    let deadline = Date().addingTimeInterval(60)
+    let deadline = Date().addingTimeInterval(30)
     var last = ""
     while Date() < deadline {
-      let (_, state) = try Self.capture("/usr/bin/sinfo", ["-h", "-o", "%T"], environment)
+      let (_, state) = try Self.capture("/usr/bin/sinfo", ["-h", "-o", "%T"], environment, timeout: 10)
       last = state.trimmingCharacters(in: .whitespacesAndNewlines)
       if last == "idle" { return }
-      for daemon in daemons where !daemon.isRunning { throw XCTSkip("\(daemon.executableURL!.lastPathComponent) exited; logs in \(dir)") }
+      for daemon in daemons.dropFirst() where !daemon.isRunning {
+        let name = daemon.name
+        throw XCTSkip("\(name) exited at start-up (status \(daemon.status ?? -1)): \(tail(name + ".log")) \(tail(name + ".out"))")
+      }
       Thread.sleep(forTimeInterval: 0.3)
     }
-    throw XCTSkip("the Slurm node did not become idle (sinfo: \(last)); logs in \(dir)")
+    throw SlurmTestError("the Slurm node did not become idle in 30 s (sinfo: \(last)): slurmd: \(tail("slurmd.log")) slurmctld: \(tail("slurmctld.log"))")
   }
 
   /// Whether any job is still queued or running.
   func hasJobs() throws -> Bool {
-    let (_, out) = try Self.capture("/usr/bin/squeue", ["-h", "-o", "%i"], environment)
+    let (_, out) = try Self.capture("/usr/bin/squeue", ["-h", "-o", "%i"], environment, timeout: 10)
     return !out.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
   }
 
-  /// Stops the daemons by their pids (slurmd, slurmctld, munged).
-  func stop() {
-    for daemon in daemons.reversed() where daemon.isRunning {
-      kill(daemon.processIdentifier, SIGTERM)
+  /// Cancels what is left (job steps are not children of our slurmd), then stops the daemons by
+  /// their pids (slurmd, slurmctld, munged, the watchdog), each within 5 s.
+  func stop(keepingLogs: Bool = false) {
+    if daemons.count > 2, daemons.allSatisfy(\.isRunning), (try? hasJobs()) == true {
+      _ = try? Self.capture("/usr/bin/scancel", ["--full", "--user=root"], environment, timeout: 10)
       let deadline = Date().addingTimeInterval(10)
-      while daemon.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-      if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
+      while (try? hasJobs()) == true && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
     }
-    try? FileManager.default.removeItem(atPath: dir)
+    for daemon in daemons.reversed() { daemon.stop(SIGTERM, grace: 5) }
+    daemons = []
+    if !keepingLogs { try? FileManager.default.removeItem(atPath: dir) }
   }
 
-  static func spawn(_ tool: String, _ arguments: [String], log: String, _ environment: [String: String]) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    FileManager.default.createFile(atPath: log, contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: log)
-    process.standardError = process.standardOutput
-    try process.run()
-    return process
+  static func spawn(_ tool: String, _ arguments: [String], log: String, _ environment: [String: String]) throws -> ChildProcess {
+    try ChildProcess(tool, arguments, environment: environment, output: log)
   }
 
-  /// Runs a tool with its output in a file, reaping it with waitpid (Foundation's own reaping
-  /// can miss children while daemons of ours run), at most 30 s.
-  static func capture(_ tool: String, _ arguments: [String], _ environment: [String: String] = [:]) throws -> (Int32, String) {
+  /// Runs a tool with its output in a file, at most `timeout` s (then SIGKILL).
+  static func capture(_ tool: String, _ arguments: [String], _ environment: [String: String] = [:], timeout: Double = 30) throws -> (Int32, String) {
     let out = NSTemporaryDirectory() + "aegis-capture-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: out) }
     let process = try spawn(tool, arguments, log: out, environment)
-    var status: Int32 = 0
-    let deadline = Date().addingTimeInterval(30)
-    while waitpid(process.processIdentifier, &status, WNOHANG) == 0 {
-      if Date() > deadline { kill(process.processIdentifier, SIGKILL); break }
-      Thread.sleep(forTimeInterval: 0.05)
-    }
-    return ((status >> 8) & 0xff, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+    if !process.wait(timeout: timeout) { process.stop(SIGKILL, grace: 0) }
+    return (process.status ?? -1, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
   }
+}
+
+struct SlurmTestError: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }

@@ -55,35 +55,41 @@ enum PlanFixture {
     return path
   }
 
-  /// Starts the binary (output to files in `dir`), without waiting.
-  static func start(_ arguments: [String], in dir: String, environment: [String: String] = [:], tag: String) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try binary())
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: dir)
-    var env = ProcessInfo.processInfo.environment
+  /// Starts the binary (output to `dir`/`tag`.out), without waiting.
+  static func start(_ arguments: [String], in dir: String, environment: [String: String] = [:], tag: String) throws -> ChildProcess {
+    var env = environment
     env["AEGIS_BINARY"] = try binary()
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    FileManager.default.createFile(atPath: "\(dir)/\(tag).out", contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: "\(dir)/\(tag).out")
-    process.standardError = process.standardOutput
-    try process.run()
-    return process
+    return try ChildProcess(try binary(), arguments, directory: dir, environment: env, output: "\(dir)/\(tag).out")
   }
 
-  /// Runs the binary to the end; returns status and output.
+  /// Runs the binary to the end (at most `timeout` s, then SIGINT, then SIGKILL); returns status and output.
   @discardableResult
-  static func run(_ arguments: [String], in dir: String, environment: [String: String] = [:], timeout: Double = 300) throws -> (Int32, String) {
+  static func run(_ arguments: [String], in dir: String, environment: [String: String] = [:], timeout: Double = 120) throws -> (Int32, String) {
     let tag = "run-\(UUID().uuidString.prefix(6))"
     let process = try start(arguments, in: dir, environment: environment, tag: tag)
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-    if process.isRunning { process.terminate(); XCTFail("aegis \(arguments) timed out") }
-    process.waitUntilExit()
+    let exited = process.wait(timeout: timeout)
+    if !exited { process.stop(SIGINT, grace: 10) }
     let output = (try? String(contentsOfFile: "\(dir)/\(tag).out", encoding: .utf8)) ?? ""
-    return (process.terminationStatus, output)
+    guard exited else {
+      XCTFail("aegis \(arguments) timed out after \(timeout) s (stopped): \(output)")
+      return (-1, output)
+    }
+    return (process.status ?? -1, output)
   }
+
+  /// Polls `done` every 20 ms for at most `timeout` s; returns its last value.
+  @discardableResult
+  static func waitUntil(timeout: Double, _ done: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !done() {
+      if Date() > deadline { return false }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return true
+  }
+
+  /// Whether `pid` is gone (or a zombie, which an orphan of a non-reaping init stays forever).
+  static func isGone(_ pid: Int32) -> Bool { LockOwner.processStart(pid) == nil }
 
   /// The whole grid in one process (`grid` as it always ran), as its exported cells.
   static func inProcessCells(seeds: Int, in dir: String) throws -> [GridCell] {

@@ -40,12 +40,10 @@ final class PlanFormatTests: XCTestCase {
     XCTAssertNotNil(CellLock.liveOwner(path), "this process holds it")
     XCTAssertFalse(try CellLock.claim(path), "a live owner keeps its lock")
     // A lock of a dead process on this host (pid of a finished child) is stale.
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: "/bin/true")
-    try child.run()
-    child.waitUntilExit()
+    let child = try ChildProcess("/bin/true", [], output: "/dev/null")
+    XCTAssertTrue(child.wait(timeout: 10))
     var dead = LockOwner.current()
-    dead.pid = child.processIdentifier
+    dead.pid = child.pid
     try JSONEncoder().encode(dead).write(to: URL(fileURLWithPath: path))
     XCTAssertNil(CellLock.liveOwner(path))
     XCTAssertTrue(try CellLock.claim(path), "a stale lock is taken over")

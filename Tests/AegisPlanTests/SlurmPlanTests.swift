@@ -32,7 +32,8 @@ final class SlurmPlanTests: XCTestCase {
     let (localStatus, localOutput) = try PlanFixture.run(["grid", "run", "local", "--workers", "1"], in: dir)
     XCTAssertEqual(localStatus, 0, localOutput)
     let cluster = try PlanDirectory.open(dir + "/cluster")
-    let deadline = Date().addingTimeInterval(240)
+    // Bounded: 5 cells of seconds each; a stuck queue fails here, and stop() cancels it.
+    let deadline = Date().addingTimeInterval(90)
     while try slurm.hasJobs() && Date() < deadline { Thread.sleep(forTimeInterval: 0.5) }
     let snapshot = try PlanSnapshot(cluster)
     XCTAssertTrue(snapshot.isComplete, "Slurm finished every cell: \(snapshot.summary); logs in \(dir)/cluster/logs")
