@@ -33,14 +33,18 @@ let package = Package(
     .target(name: "AegisRobust", dependencies: ["AegisTensor", "AegisNN", "AegisData"]),
     .target(name: "AegisSSL", dependencies: ["AegisTensor", "AegisNN", "AegisData", "AegisRobust"]),
     .target(name: "AegisPlot", dependencies: []),
+    // Plans on disk: cells as processes, local and Slurm runners (issue 11).
+    .target(name: "AegisPlan", dependencies: ["AegisTensor", "AegisNN", "AegisData", "AegisRobust", "AegisSSL"]),
     .target(name: "AegisLang", dependencies: [
       "AegisTensor", "AegisNN", "AegisData", "AegisRobust", "AegisSSL", "AegisPlot",
+      "AegisPlan",
     ]),
     .target(name: "AegisNotebook", dependencies: ["AegisLang", "AegisPlot", .product(name: "Ink", package: "Ink")]),
     // Jupyter kernel (issue 13).
     .target(name: "AegisKernel", dependencies: ["AegisLang", "AegisNotebook", "AegisPlot", "AegisTensor", "CZMQ"]),
     .executableTarget(name: "aegis", dependencies: [
-      "AegisLang", "AegisNotebook", "AegisKernel", "AegisNN", "AegisData", "AegisRobust", "AegisTensor", "CReadline",
+      "AegisLang", "AegisNotebook", "AegisKernel", "AegisPlan", "AegisNN", "AegisData", "AegisRobust", "AegisTensor",
+      "CReadline",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
@@ -52,6 +56,7 @@ let package = Package(
     .testTarget(name: "AegisSSLTests", dependencies: ["AegisSSL", "AegisRobust", "AegisNN", "AegisData", "AegisTensor"]),
     .testTarget(name: "AegisPlotTests", dependencies: ["AegisPlot"]),
     .testTarget(name: "AegisLangTests", dependencies: ["AegisLang"], exclude: ["Scripts"]),
+    .testTarget(name: "AegisPlanTests", dependencies: ["AegisPlan", "AegisSSL", "AegisLang"]),
     .testTarget(name: "AegisNotebookTests", dependencies: ["AegisNotebook", "AegisLang"], exclude: ["Golden"]),
     // Jupyter kernel (issue 13).
     .testTarget(name: "AegisKernelTests", dependencies: ["AegisKernel", "AegisNotebook"], exclude: ["Python"]),

@@ -19,8 +19,13 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
-summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)
-total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
-if [ -n "$summary" ]; then echo "$((total - failed)) passed, $failed failed"; fi
+# XCTest's closing line: "Executed N tests, with [K tests skipped and] F failures".
+summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with " "$log" | tail -1 || true)
+if [ -n "$summary" ]; then
+  total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
+  failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+  skipped=$(echo "$summary" | sed -nE 's/.*with ([0-9]+) tests? skipped.*/\1/p')
+  skipped=${skipped:-0}
+  echo "$((total - failed - skipped)) passed, $failed failed, $skipped skipped"
+fi
 exit "$status"

@@ -25,6 +25,7 @@ public final class BuiltinRegistry {
     registerIOBuiltins,
     registerFormatBuiltins,
     registerWorkspaceFileBuiltins,
+    registerPlanBuiltins,
   ]
 
   /// Order of categories in `help` and docs; other categories follow alphabetically.

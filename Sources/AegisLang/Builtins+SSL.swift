@@ -272,7 +272,7 @@ private let ensemblePretrainBuiltin = Builtin(
 private let gridBuiltin = Builtin(
   name: "grid", category: "ssl",
   summary: "The paper's Table-1 protocol: tasks × P1–P3 pretraining × F1–F4 fine-tuning × seeds → a Table of SA, RA and epochs-to-best-RA.",
-  details: "Pretrains once per task × P × seed and reuses it for every F; P1 (no pretraining) is shared by all tasks. SA/RA are the test accuracies (RA under `eval_attack`, PGD-20 by default) of the best-validation-RA model; the table shows mean ± std over seeds. With `ensembles: true` it adds task-ensemble pretraining → F4 and the ensemble of the per-task F4 models. Print it, `export` it to CSV/JSON, or `plot` it as the SA-vs-RA scatter of the paper's Figure 1.",
+  details: "Pretrains once per task × P × seed and reuses it for every F; P1 (no pretraining) is shared by all tasks. With `plan: \"dir\"` nothing trains: every run becomes a cell of a plan directory, run by `run_plan` or `aegis grid run/submit` and read back with `collect`. SA/RA are the test accuracies (RA under `eval_attack`, PGD-20 by default) of the best-validation-RA model; the table shows mean ± std over seeds. With `ensembles: true` it adds task-ensemble pretraining → F4 and the ensemble of the per-task F4 models. Print it, `export` it to CSV/JSON, or `plot` it as the SA-vs-RA scatter of the paper's Figure 1.",
   parameters: [Parameter("data", .object("Dataset"), doc: "labelled training data (a validation part is split off)"),
                Parameter("test", .object("Dataset"), doc: "test data"),
                Parameter("tasks", .list, default: .list([]), doc: "pretext tasks (default [rotation(), jigsaw(), selfie()])"),
@@ -287,8 +287,9 @@ private let gridBuiltin = Builtin(
                Parameter("attack", .optional(.object("Attack")), default: .nil, doc: "training attack (default PGD-10 at the data's threat model)"),
                Parameter("eval_attack", .optional(.object("Attack")), default: .nil, doc: "evaluation attack (default PGD-20)"),
                Parameter("validation", .int, default: .number(500), doc: "validation examples split off for best-RA selection"),
-               Parameter("ensembles", .bool, default: .bool(false), doc: "add task-ensemble pretraining and the model ensemble")],
-  returns: "Table", example: "t = grid(data, test, tasks: [rotation()], pretraining: [\"P1\", \"P3\"], finetuning: [\"F4\"], seeds: [0, 1, 2])",
+               Parameter("ensembles", .bool, default: .bool(false), doc: "add task-ensemble pretraining and the model ensemble"),
+               Parameter("plan", .optional(.string), default: .nil, doc: "write the cells to this plan directory instead of running them (returns a Plan; see run_plan, docs/cluster.md)")],
+  returns: "Table (a Plan with `plan:`)", example: "t = grid(data, test, tasks: [rotation()], pretraining: [\"P1\", \"P3\"], finetuning: [\"F4\"], seeds: [0, 1, 2])",
   paperReference: paper + " Table 1, Figure 1", exampleNeedsFiles: true
 ) { args, interp in
   let data = try args.object("data", as: DatasetObject.self).dataset
@@ -318,6 +319,7 @@ private let gridBuiltin = Builtin(
   grid.includeTaskEnsemble = try args.bool("ensembles")
   grid.includeModelEnsemble = try args.bool("ensembles")
   try sslError(args) { try grid.validate() }
+  if let planned = try gridPlan(grid, train: data, test: test, args, interp) { return planned }
   interp.output("grid: \(grid.plannedRuns) training runs")
   var lastStage = ""
   let table = try runGrid(interp) {

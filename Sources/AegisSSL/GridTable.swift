@@ -39,6 +39,19 @@ public struct GridCell: Codable, Sendable, Equatable {
   /// Wall time of this cell's fine-tuning and test evaluation, and of its (shared) pretraining.
   public var seconds: Double
   public var pretrainingSeconds: Double
+
+  public init(row: String, pretraining: PretrainingMode, finetuning: FineTuningVariant, seed: UInt64, standardAccuracy: Double,
+              robustAccuracy: Double, epochsToBestRobust: Int?, seconds: Double, pretrainingSeconds: Double) {
+    self.row = row
+    self.pretraining = pretraining
+    self.finetuning = finetuning
+    self.seed = seed
+    self.standardAccuracy = standardAccuracy
+    self.robustAccuracy = robustAccuracy
+    self.epochsToBestRobust = epochsToBestRobust
+    self.seconds = seconds
+    self.pretrainingSeconds = pretrainingSeconds
+  }
 }
 
 /// A cell aggregated over seeds.
@@ -124,6 +137,8 @@ public struct GridTable: Codable, Sendable, CustomStringConvertible {
     let seeds = Set(cells.map(\.seed)).count
     lines.append("mean ± std over \(seeds) seed\(seeds == 1 ? "" : "s"); RA under \(settings["evaluation_attack"] ?? "the evaluation attack"); "
       + "ep = fine-tuning epochs to the best validation RA; test n = \(settings["test_examples"] ?? "?")")
+    // A table collected from an unfinished plan says so (aegis grid collect).
+    if let partial = settings["partial"] { lines.append("PARTIAL: " + partial) }
     return lines.joined(separator: "\n")
   }
 

@@ -128,7 +128,7 @@ public struct PaperGrid {
 
   /// Held-out validation (first `validationSize` of a seeded shuffle), training (next
   /// `trainSize`) and test (first `testSize`) sets.
-  func split(_ train: Dataset, _ test: Dataset) throws -> (Dataset, Dataset, Dataset) {
+  public func split(_ train: Dataset, _ test: Dataset) throws -> (Dataset, Dataset, Dataset) {
     guard train.imageShape == model.inputShape, test.imageShape == model.inputShape else {
       throw SSLError("grid: the model takes \(model.inputShape) images but the data has \(train.imageShape) (train) and \(test.imageShape) (test)")
     }
@@ -227,13 +227,7 @@ final class PaperGridRunner {
   /// Task-ensemble pretraining → F4.
   func taskEnsemble(_ base: Model, seed: UInt64) throws {
     let start = Date()
-    var options = TaskEnsembleOptions()
-    options.training = grid.ensembleTraining ?? grid.pretrainTraining
-    options.training.epochs = grid.pretrainEpochs
-    options.training.seed = seed
-    options.penalty = grid.penalty
-    options.batchNormInTrainMode = grid.batchNormInTrainMode
-    options.headSeed = seed
+    let options = grid.taskEnsembleOptions(seed: seed)
     let tasks = grid.ensembleTasks ?? grid.tasks
     let result = try step("seed \(seed) · task-ensemble \(grid.ensemblePretraining.paperName) pretraining") { report in
       try TaskEnsemblePretraining.pretrain(base, on: train, tasks: tasks, attack: grid.ensemblePretraining == .adversarial ? grid.trainingAttack : nil,
@@ -265,28 +259,49 @@ final class PaperGridRunner {
     return try body(forward)
   }
 
-  func pretrainOptions(_ seed: UInt64) -> PretrainingOptions {
+  func pretrainOptions(_ seed: UInt64) -> PretrainingOptions { grid.pretrainingOptions(seed: seed) }
+
+  func finetuneOptions(_ variant: FineTuningVariant, _ seed: UInt64) -> FineTuningOptions {
+    grid.fineTuningOptions(variant, seed: seed, validation: validation)
+  }
+}
+
+/// The options of each run of the grid (shared by the in-process runner and plan cells, so a
+/// cell run alone trains exactly as it does inside `run`).
+extension PaperGrid {
+  public func pretrainingOptions(seed: UInt64) -> PretrainingOptions {
     var o = PretrainingOptions()
-    o.training = grid.pretrainTraining
-    o.training.epochs = grid.pretrainEpochs
+    o.training = pretrainTraining
+    o.training.epochs = pretrainEpochs
     o.training.seed = seed
-    o.adversarialLoss = grid.adversarialLoss
-    o.batchNormInTrainMode = grid.batchNormInTrainMode
+    o.adversarialLoss = adversarialLoss
+    o.batchNormInTrainMode = batchNormInTrainMode
     o.headSeed = seed
     return o
   }
 
-  func finetuneOptions(_ variant: FineTuningVariant, _ seed: UInt64) -> FineTuningOptions {
+  public func fineTuningOptions(_ variant: FineTuningVariant, seed: UInt64, validation: Dataset) -> FineTuningOptions {
     var o = FineTuningOptions()
-    o.training = grid.finetuneTraining
-    o.training.epochs = grid.finetuneEpochs
+    o.training = finetuneTraining
+    o.training.epochs = finetuneEpochs
     o.training.seed = seed
     o.mode = variant.mode
-    o.batchNormInTrainMode = grid.batchNormInTrainMode
+    o.batchNormInTrainMode = batchNormInTrainMode
     o.validation = validation
     o.validationLimit = nil
-    o.evaluationAttack = grid.evaluationAttack
+    o.evaluationAttack = evaluationAttack
     o.headSeed = seed
     return o
+  }
+
+  public func taskEnsembleOptions(seed: UInt64) -> TaskEnsembleOptions {
+    var options = TaskEnsembleOptions()
+    options.training = ensembleTraining ?? pretrainTraining
+    options.training.epochs = pretrainEpochs
+    options.training.seed = seed
+    options.penalty = penalty
+    options.batchNormInTrainMode = batchNormInTrainMode
+    options.headSeed = seed
+    return options
   }
 }

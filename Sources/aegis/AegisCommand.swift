@@ -27,6 +27,6 @@ struct AegisCommand: ParsableCommand {
   /// file with a `ParsableCommand` plus one entry here.
   static var subcommands: [ParsableCommand.Type] {
     [StartCommand.self, RunCommand.self, BenchCommand.self, DocsCommand.self, NotebookCommand.self,
-     KernelCommand.self]
+     KernelCommand.self, CellCommand.self, GridCommand.self]
   }
 }

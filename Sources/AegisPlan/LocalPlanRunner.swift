@@ -1,0 +1,158 @@
+// `aegis grid run DIR --workers N`: runs a plan's unfinished cells as N child processes
+// (`aegis cell DIR ID`, output appended to logs/ID.log), starting a cell once its dependencies
+// are done. It keeps no state of its own: after Ctrl-C, kill -9, a reboot or in a new session
+// it reads the directory again and runs only what is not done (cells still running elsewhere
+// are waited for; stale locks of dead processes are taken over by the cell itself).
+
+import AegisTensor
+import Foundation
+
+/// What happened while a runner ran.
+public enum PlanEvent {
+  case started(String)
+  case finished(String, seconds: Double)
+  case failed(String, status: Int32, log: String)
+  /// A periodic snapshot (for a status line).
+  case tick(PlanSnapshot)
+}
+
+/// The outcome of a local run.
+public struct PlanRunSummary {
+  public var ran = 0, failed = 0
+  public var interrupted = false
+  public var snapshot: PlanSnapshot?
+  public var complete: Bool { snapshot?.isComplete == true }
+}
+
+/// Runs a plan locally with N worker processes.
+public final class LocalPlanRunner {
+  public let plan: PlanDirectory
+  /// The `aegis` executable the cells run with.
+  public let executable: String
+  public let workers: Int
+  /// Called from the runner's thread.
+  public var onEvent: ((PlanEvent) -> Void)?
+  /// Seconds between state polls.
+  public var pollInterval = 0.2
+
+  private var children: [String: (process: Process, start: Date)] = [:]
+  private var failedThisRun: Set<String> = []
+
+  public init(plan: PlanDirectory, executable: String, workers: Int) throws {
+    guard workers >= 1 else { throw PlanError("--workers must be at least 1, got \(workers)") }
+    guard FileManager.default.isExecutableFile(atPath: executable) else {
+      throw PlanError("cannot run cells: \(executable) is not an executable (set AEGIS_BINARY to the aegis binary)")
+    }
+    self.plan = plan
+    self.executable = executable
+    self.workers = workers
+  }
+
+  /// Runs until every cell is done, or nothing more can run (failures, interruption).
+  public func run() throws -> PlanRunSummary {
+    var summary = PlanRunSummary()
+    var lastTick = Date.distantPast
+    while true {
+      reap(&summary)
+      let snapshot = try PlanSnapshot(plan)
+      summary.snapshot = snapshot
+      if Date().timeIntervalSince(lastTick) > 1 { onEvent?(.tick(snapshot)); lastTick = Date() }
+      if Cancellation.isRequested {
+        summary.interrupted = true
+        stopChildren()
+        reap(&summary)
+        summary.snapshot = try PlanSnapshot(plan)
+        return summary
+      }
+      // A cell that failed in an earlier run is tried again (once per run).
+      let ready = snapshot.cells.filter { cell in
+        let state = snapshot.states[cell.id]
+        let startable = state == .ready || (state == .failed && cell.dependencies.allSatisfy { snapshot.states[$0] == .done })
+        return startable && children[cell.id] == nil && !failedThisRun.contains(cell.id)
+      }
+      for cell in ready.prefix(max(0, workers - children.count)) { try launch(cell.id) }
+      // Nothing of ours runs and nothing can start: cells running elsewhere are waited for.
+      if children.isEmpty && ready.isEmpty && snapshot.count(.running) == 0 { return summary }
+      Thread.sleep(forTimeInterval: pollInterval)
+    }
+  }
+
+  private func launch(_ id: String) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = ["cell", plan.path, id]
+    let logPath = plan.logPath(id)
+    if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+    guard let log = FileHandle(forWritingAtPath: logPath) else { throw PlanError("cannot open \(logPath)") }
+    log.seekToEndOfFile()
+    process.standardOutput = log
+    process.standardError = log
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    try? log.close()
+    children[id] = (process, Date())
+    onEvent?(.started(id))
+  }
+
+  /// Collects finished children.
+  private func reap(_ summary: inout PlanRunSummary) {
+    for (id, child) in children where !child.process.isRunning {
+      children[id] = nil
+      let status = child.process.terminationStatus
+      if status == 0 && plan.isDone(id) {
+        summary.ran += 1
+        onEvent?(.finished(id, seconds: Date().timeIntervalSince(child.start)))
+      } else if status == CellExit.heldElsewhere {
+        continue  // another process holds it: it shows as running until it finishes
+      } else if Cancellation.isRequested && status == CellExit.interrupted {
+        continue
+      } else {
+        summary.failed += 1
+        failedThisRun.insert(id)
+        onEvent?(.failed(id, status: status, log: plan.logPath(id)))
+      }
+    }
+  }
+
+  /// Ctrl-C: ask every cell to stop (they leave no result and release their locks), then wait.
+  private func stopChildren() {
+    for child in children.values where child.process.isRunning { kill(child.process.processIdentifier, SIGINT) }
+    let deadline = Date().addingTimeInterval(30)
+    while children.values.contains(where: { $0.process.isRunning }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    for child in children.values where child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
+  }
+}
+
+/// Exit codes of `aegis cell`.
+public enum CellExit {
+  public static let done: Int32 = 0
+  public static let failed: Int32 = 70
+  /// Another live process holds the cell's lock.
+  public static let heldElsewhere: Int32 = 75
+  public static let interrupted: Int32 = 130
+}
+
+extension PlanEvent {
+  /// One log line for the event (nil for ticks).
+  public var line: String? {
+    switch self {
+    case .started(let id): return "started  \(id)"
+    case .finished(let id, let seconds): return "done     \(id) (\(formatDuration(seconds)))"
+    case .failed(let id, let status, let log): return "FAILED   \(id) (exit \(status)); see \(log)"
+    case .tick: return nil
+    }
+  }
+}
+
+/// The `aegis` binary cells run with.
+public enum PlanExecutable {
+  /// $AEGIS_BINARY, else this process when it is `aegis`.
+  public static func locate() throws -> String {
+    if let path = ProcessInfo.processInfo.environment["AEGIS_BINARY"], !path.isEmpty { return path }
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    guard URL(fileURLWithPath: me).lastPathComponent == "aegis" else {
+      throw PlanError("cannot find the aegis binary to run cells with: set AEGIS_BINARY=/path/to/aegis")
+    }
+    return me
+  }
+}

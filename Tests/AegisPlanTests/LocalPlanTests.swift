@@ -1,0 +1,84 @@
+// Plans run by the local runner: the same numbers as the in-process grid (bit for bit), and a
+// run killed with SIGKILL mid-cell resumes in a new process without re-running finished cells.
+
+import AegisPlan
+import AegisSSL
+import Foundation
+import XCTest
+
+final class LocalPlanTests: XCTestCase {
+  /// 2 seeds × (P3 pretraining + 4 fine-tunings), run with 2 workers, equals the in-process grid.
+  func testPlanWithTwoWorkersEqualsInProcessGrid() throws {
+    try PlanFixture.requireData()
+    let dir = try PlanFixture.temporaryDirectory("local")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let expected = try PlanFixture.inProcessCells(seeds: 2, in: dir)
+    XCTAssertEqual(expected.count, 8)
+    try PlanFixture.writePlan(seeds: 2, in: dir, plan: "plan")
+    let plan = try PlanDirectory.open(dir + "/plan")
+    XCTAssertEqual(try plan.manifest().cells.count, 10)
+    XCTAssertEqual(try plan.collect().settings["partial"], "0 of 8 measured cells finished (aegis grid status \(dir)/plan)")
+    let (status, output) = try PlanFixture.run(["grid", "run", "plan", "--workers", "2"], in: dir)
+    XCTAssertEqual(status, 0, output)
+    let collected = try plan.collect()
+    XCTAssertNil(collected.settings["partial"])
+    XCTAssertEqual(PlanFixture.measurements(collected.cells), PlanFixture.measurements(expected))
+    // A done cell is a no-op.
+    let before = try Data(contentsOf: URL(fileURLWithPath: plan.resultPath("s0-rotation-P3F4")))
+    let (again, text) = try PlanFixture.run(["cell", "plan", "s0-rotation-P3F4"], in: dir)
+    XCTAssertEqual(again, 0)
+    XCTAssertTrue(text.contains("done already"), text)
+    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: plan.resultPath("s0-rotation-P3F4"))), before)
+    // collect prints the same table grid prints.
+    let (collectStatus, table) = try PlanFixture.run(["grid", "collect", "plan", "--no-plot"], in: dir)
+    XCTAssertEqual(collectStatus, 0, table)
+    XCTAssertTrue(table.contains(GridTable(settings: collected.settings, cells: expected).table()), table)
+  }
+
+  /// kill -9 of the runner and of its worker in the middle of a cell; a new runner finishes.
+  func testKilledWorkerResumesWithoutRerunningFinishedCells() throws {
+    try PlanFixture.requireData()
+    let dir = try PlanFixture.temporaryDirectory("kill")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try PlanFixture.writePlan(seeds: 1, in: dir, plan: "plan")
+    let plan = try PlanDirectory.open(dir + "/plan")
+    let ids = try plan.manifest().cells
+    let runner = try PlanFixture.start(["grid", "run", "plan", "--workers", "1"], in: dir, tag: "runner")
+    // Wait for two finished cells and a third one running.
+    var victim: (id: String, owner: LockOwner)?
+    let deadline = Date().addingTimeInterval(120)
+    while victim == nil && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+      guard ids.filter(plan.isDone).count >= 2 else { continue }
+      for id in ids where !plan.isDone(id) {
+        if let owner = CellLock.liveOwner(plan.lockPath(id)), owner.pid > 0 { victim = (id, owner) }
+      }
+    }
+    guard let victim else {
+      runner.stop(SIGINT, grace: 10)
+      return XCTFail("no cell was running after two finished")
+    }
+    kill(runner.pid, SIGKILL)
+    kill(victim.owner.pid, SIGKILL)
+    XCTAssertTrue(PlanFixture.waitUntil(timeout: 10) { !runner.isRunning }, "the runner died")
+    XCTAssertTrue(PlanFixture.waitUntil(timeout: 10) { PlanFixture.isGone(victim.owner.pid) }, "the worker died")
+    XCTAssertFalse(plan.isDone(victim.id), "killed mid-cell: no result")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: plan.lockPath(victim.id)), "the dead worker's lock is left behind")
+    XCTAssertEqual(try PlanSnapshot(plan).states[victim.id], .ready, "a dead pid's lock is stale")
+    let finished = ids.filter(plan.isDone)
+    let kept = try finished.map { try Data(contentsOf: URL(fileURLWithPath: plan.resultPath($0))) }
+
+    let (status, output) = try PlanFixture.run(["grid", "run", "plan", "--workers", "2"], in: dir)
+    XCTAssertEqual(status, 0, output)
+    XCTAssertEqual(ids.filter(plan.isDone), ids, "every cell finished")
+    // Ids at line ends ("TIME started  ID"): "started  s0-rotation-P3" is a prefix of "started  s0-rotation-P3F1".
+    let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    func started(_ id: String) -> Bool { lines.contains { $0.hasSuffix("started  \(id)") } }
+    for (id, data) in zip(finished, kept) {
+      XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: plan.resultPath(id))), data, "\(id) was not run again")
+      XCTAssertFalse(started(id), "\(id) was not started again")
+    }
+    XCTAssertTrue(started(victim.id), output)
+    XCTAssertEqual(try plan.collect().cells.count, 4)
+  }
+}
