@@ -3,27 +3,12 @@
 // monospace block in JupyterLab's rich view.
 
 import AegisLang
+import AegisNotebook
 
 /// Values as Jupyter MIME bundles.
 enum RichOutput {
   static func bundle(_ value: Value, text: String) -> [String: Any] {
     guard case .object = value else { return ["text/plain": text] }
-    return ["text/plain": text, "text/html": "<pre class=\"aegis-object\">\(escape(text))</pre>"]
-  }
-
-  /// Escapes the HTML special characters.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.count)
-    for c in text {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
-    }
-    return out
+    return ["text/plain": text, "text/html": "<pre class=\"aegis-object\">\(XHTML.escape(text))</pre>"]
   }
 }

@@ -5,9 +5,9 @@
 import Foundation
 
 /// XHTML helpers.
-enum XHTML {
+public enum XHTML {
   /// Escapes `&`, `<`, `>` and `"` for text and attribute values.
-  static func escape(_ text: String) -> String {
+  public static func escape(_ text: String) -> String {
     var out = ""
     for c in text {
       switch c {
