@@ -8,6 +8,12 @@
 // runs single-threaded (OpenMP team of one). oneDNN's OpenMP threads would otherwise spin-wait
 // after each primitive and synchronize at barriers inside it, which on a loaded 2-core machine
 // stalls whenever one of them is descheduled (measured: 2.5× slower training step).
+//
+// Scratchpads: every primitive (and reorder) gets its own, in user scratchpad mode. oneDNN's
+// default library mode shares a scratchpad that is only safe when a primitive runs on the thread
+// that created it, and a worker's entry runs on whichever dispatch thread takes that slice:
+// with the shared one, a backward-weights call crashed zeroing a scratchpad another thread had
+// just replaced (CI, AMD EPYC, in EnsembleTests).
 
 #include "AegisKernels.h"
 
@@ -28,6 +34,7 @@ typedef struct {
   dnnl_memory_t user;      // plain layout, data handle set per call
   dnnl_memory_t internal;  // oneDNN's layout (NULL when it equals the plain one)
   dnnl_primitive_t reorder;
+  dnnl_memory_t reorder_scratch;  // NULL when the reorder needs none
 } slot;
 
 typedef struct {
@@ -36,6 +43,7 @@ typedef struct {
   dnnl_primitive_desc_t pd;
   dnnl_primitive_t primitive;
   dnnl_stream_t stream;  // one per entry: streams are not thread-safe, entries are per worker
+  dnnl_memory_t scratch;  // the primitive's own scratchpad (NULL when it needs none)
   slot slots[MAX_SLOTS];
   int slot_count;
 } entry;
@@ -119,6 +127,24 @@ static dnnl_query_t query_for(int arg) {
   }
 }
 
+/// An attribute that asks for user-managed scratchpads (see the header comment); NULL on failure.
+static dnnl_primitive_attr_t user_scratchpad_attr(void) {
+  dnnl_primitive_attr_t attr;
+  if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
+  if (dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) != dnnl_success) {
+    dnnl_primitive_attr_destroy(attr);
+    return NULL;
+  }
+  return attr;
+}
+
+/// Allocates the scratchpad `pd` asks for into `*memory` (left NULL when it asks for none).
+static int allocate_scratchpad(const_dnnl_primitive_desc_t pd, dnnl_memory_t *memory) {
+  const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+  if (!md || dnnl_memory_desc_get_size(md) == 0) return 0;
+  return dnnl_memory_create(memory, md, engine, DNNL_MEMORY_ALLOCATE) == dnnl_success ? 0 : -1;
+}
+
 static int add_slot(entry *e, int arg, int is_output) {
   slot *sl = &e->slots[e->slot_count++];
   sl->arg = arg;
@@ -129,15 +155,17 @@ static int add_slot(entry *e, int arg, int is_output) {
   const dnnl_memory_desc_t *want = dnnl_primitive_desc_query_md(e->pd, query_for(arg), 0);
   if (!want || dnnl_memory_desc_equal(want, &user)) return 0;
   if (dnnl_memory_create(&sl->internal, want, engine, DNNL_MEMORY_ALLOCATE) != dnnl_success) return -1;
+  dnnl_primitive_attr_t attr = user_scratchpad_attr();
+  if (!attr) return -1;
   dnnl_primitive_desc_t rpd;
-  if (is_output) {
-    if (dnnl_reorder_primitive_desc_create(&rpd, want, engine, &user, engine, NULL) != dnnl_success) return -1;
-  } else if (dnnl_reorder_primitive_desc_create(&rpd, &user, engine, want, engine, NULL) != dnnl_success) {
-    return -1;
-  }
-  dnnl_status_t st = dnnl_primitive_create(&sl->reorder, rpd);
+  dnnl_status_t st = is_output ? dnnl_reorder_primitive_desc_create(&rpd, want, engine, &user, engine, attr)
+                               : dnnl_reorder_primitive_desc_create(&rpd, &user, engine, want, engine, attr);
+  dnnl_primitive_attr_destroy(attr);
+  if (st != dnnl_success) return -1;
+  st = dnnl_primitive_create(&sl->reorder, rpd);
+  int scratch = st == dnnl_success ? allocate_scratchpad(rpd, &sl->reorder_scratch) : -1;
   dnnl_primitive_desc_destroy(rpd);
-  return st == dnnl_success ? 0 : -1;
+  return scratch;
 }
 
 static void destroy_entry(entry *e) {
@@ -145,7 +173,9 @@ static void destroy_entry(entry *e) {
     if (e->slots[i].user) dnnl_memory_destroy(e->slots[i].user);
     if (e->slots[i].internal) dnnl_memory_destroy(e->slots[i].internal);
     if (e->slots[i].reorder) dnnl_primitive_destroy(e->slots[i].reorder);
+    if (e->slots[i].reorder_scratch) dnnl_memory_destroy(e->slots[i].reorder_scratch);
   }
+  if (e->scratch) dnnl_memory_destroy(e->scratch);
   if (e->primitive) dnnl_primitive_destroy(e->primitive);
   if (e->stream) dnnl_stream_destroy(e->stream);
   if (e->pd) dnnl_primitive_desc_destroy(e->pd);
@@ -168,9 +198,10 @@ static entry *build(int kind, const aegis_conv_shape *s) {
     ok = init_desc(AEGIS_CONV_FORWARD_TRAINING, &fs, any, &fwd_desc) == 0 &&
          dnnl_primitive_desc_create(&hint, &fwd_desc, NULL, engine, NULL) == dnnl_success;
   }
+  if (ok) ok = (attr = user_scratchpad_attr()) != NULL;
   if (ok && s->relu && kind <= AEGIS_CONV_FORWARD_INFERENCE) {
     dnnl_post_ops_t ops;
-    ok = dnnl_primitive_attr_create(&attr) == dnnl_success && dnnl_post_ops_create(&ops) == dnnl_success;
+    ok = dnnl_post_ops_create(&ops) == dnnl_success;
     if (ok) {
       ok = dnnl_post_ops_append_eltwise(ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f) == dnnl_success &&
            dnnl_primitive_attr_set_post_ops(attr, ops) == dnnl_success;
@@ -181,6 +212,7 @@ static entry *build(int kind, const aegis_conv_shape *s) {
   if (attr) dnnl_primitive_attr_destroy(attr);
   if (hint) dnnl_primitive_desc_destroy(hint);
   ok = ok && dnnl_primitive_create(&e->primitive, e->pd) == dnnl_success;
+  ok = ok && allocate_scratchpad(e->pd, &e->scratch) == 0;
   ok = ok && dnnl_stream_create(&e->stream, engine, dnnl_stream_default_flags) == dnnl_success;
   switch (kind) {
   case AEGIS_CONV_FORWARD_TRAINING:
@@ -222,25 +254,31 @@ static entry *lookup(int kind, const aegis_conv_shape *s, int *owned) {
   return e;
 }
 
+/// Runs a slot's reorder from `from` to `to`, with its own scratchpad.
+static int reorder(entry *e, slot *sl, dnnl_memory_t from, dnnl_memory_t to) {
+  dnnl_exec_arg_t r[3] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}, {DNNL_ARG_SCRATCHPAD, sl->reorder_scratch}};
+  return dnnl_primitive_execute(sl->reorder, e->stream, sl->reorder_scratch ? 3 : 2, r) == dnnl_success ? 0 : -1;
+}
+
 /// Binds `pointers` (one per slot, in slot order), reorders inputs, runs, reorders outputs.
 static int run(entry *e, void *const *pointers) {
-  dnnl_exec_arg_t args[MAX_SLOTS];
+  dnnl_exec_arg_t args[MAX_SLOTS + 1];
   for (int i = 0; i < e->slot_count; i++) {
     slot *sl = &e->slots[i];
     if (dnnl_memory_set_data_handle(sl->user, pointers[i]) != dnnl_success) return -1;
     args[i].arg = sl->arg;
     args[i].memory = sl->internal ? sl->internal : sl->user;
     if (sl->reorder && !sl->is_output) {
-      dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, sl->user}, {DNNL_ARG_TO, sl->internal}};
-      if (dnnl_primitive_execute(sl->reorder, e->stream, 2, r) != dnnl_success) return -1;
+      if (reorder(e, sl, sl->user, sl->internal) != 0) return -1;
     }
   }
-  if (dnnl_primitive_execute(e->primitive, e->stream, e->slot_count, args) != dnnl_success) return -1;
+  int count = e->slot_count;
+  if (e->scratch) args[count++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, e->scratch};
+  if (dnnl_primitive_execute(e->primitive, e->stream, count, args) != dnnl_success) return -1;
   for (int i = 0; i < e->slot_count; i++) {
     slot *sl = &e->slots[i];
     if (sl->reorder && sl->is_output) {
-      dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, sl->internal}, {DNNL_ARG_TO, sl->user}};
-      if (dnnl_primitive_execute(sl->reorder, e->stream, 2, r) != dnnl_success) return -1;
+      if (reorder(e, sl, sl->internal, sl->user) != 0) return -1;
     }
   }
   return dnnl_stream_wait(e->stream) == dnnl_success ? 0 : -1;

@@ -18,10 +18,14 @@ final class ParityTests: XCTestCase {
       _ = try recorder.run(into: directory)
     }
     let script = Self.packageRoot.appendingPathComponent("scripts/parity/parity.py").path
-    let (status, output) = try Self.run(python, [script, directory])
+    // --self-test: each case is also replayed with deliberate small errors (1 % off a gradient,
+    // a wrong momentum, training on the PGD start), every one of which must be reported.
+    let (status, output) = try Self.run(python, [script, directory, "--self-test"])
     print(output)
     XCTAssertEqual(status, 0, "parity with PyTorch failed:\n\(output)")
     XCTAssertTrue(output.contains("all \(ParityCase.all.count) cases agree"), output)
+    XCTAssertFalse(output.contains("MISSED"), output)
+    XCTAssertTrue(output.contains("CAUGHT"), output)
   }
 
   /// The python to use, or a skip that says how to get one.

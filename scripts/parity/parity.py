@@ -15,6 +15,7 @@ being compounded. Exit status 0 when every case agrees, 1 otherwise.
 usage: parity.py DIR [--rtol 1e-4] [--atol 3e-5] [--floor 1e-7]
 """
 import argparse
+import copy
 import glob
 import importlib.util
 import json
@@ -67,6 +68,7 @@ class Checker:
         self.worst = {}
         self.excused = 0
         self.kinks = 0
+        self.flips = []
 
     def tolerance(self, ref, kind=""):
         scale = ref.abs().max().item() if ref.numel() else 0.0
@@ -213,7 +215,111 @@ def training_loss(model, case, A, k, x, y, x_adv):
     return F.cross_entropy(logits, y), logits
 
 
-def run_case(path, models, chk):
+class ReluTap:
+    """Stands in for F.relu (the anchors' models call it at run time) to record every
+    pre-activation of a forward pass and, optionally, to take one unit the other way."""
+
+    def __init__(self):
+        self.calls, self.flip = [], None
+
+    def __call__(self, z, inplace=False):
+        self.calls.append(z.detach())
+        out = RELU(z)
+        if self.flip is not None and self.flip[0] == len(self.calls) - 1:
+            mask = torch.zeros(z.numel(), dtype=torch.bool)
+            mask[self.flip[1]] = True
+            mask = mask.view_as(z)
+            out = torch.where(mask, torch.where(z > 0, z * 0, z), out)  # dead where it was live, and back
+        return out
+
+
+RELU = F.relu
+
+
+def step_gradients(model, case, A, k, x, y, x_adv, params, flip):
+    """The step's training loss, logits and gradients (parameters, and the input when not
+    attacked) in the reference, with ReLU unit `flip` = (call, flat index) taken the other way."""
+    tap = ReluTap()
+    tap.flip = flip
+    F.relu = tap
+    try:
+        xi = x.detach().clone().requires_grad_(x_adv is None)
+        loss, logits = training_loss(model, case, A, k, xi, y, x_adv)
+        wrt = list(params) + ([xi] if x_adv is None else [])
+        grads = torch.autograd.grad(loss, wrt)
+    finally:
+        F.relu = RELU
+    return {"loss": loss.detach(), "logits": logits.detach(), "grads": list(grads[:len(params)]),
+            "input_grad": grads[-1] if x_adv is None else None, "preactivations": tap.calls, "flip": flip}
+
+
+def check_step(chk, A, k, trainable, attacked, r):
+    chk.check(f"step {k} logits", "logits", A[f"s{k}.logits"], r["logits"])
+    chk.check(f"step {k} loss", "loss", A[f"s{k}.loss"], r["loss"])
+    if not attacked:
+        chk.check(f"step {k} input gradient", "input_grad", A[f"s{k}.input_grad"], r["input_grad"], per_example=True)
+    grads = {n[len(f"s{k}.grad."):] for n in A if n.startswith(f"s{k}.grad.")}
+    if grads != set(trainable):
+        raise Divergence(f"step {k}: parameters with gradients: Aegis {sorted(grads)[:4]}…, PyTorch {trainable[:4]}…")
+    for n, g in zip(trainable, r["grads"]):
+        chk.check(f"step {k} gradient {n}", "grad", A[f"s{k}.grad.{n}"], g)
+
+
+FLIP_CANDIDATES = 12
+FLIP_NOISE = 1e-4  # |pre-activation| / max|pre-activations of its layer| that float32 cannot place
+
+
+def explain_by_one_flip(model, case, A, k, x, y, x_adv, params, trainable, attacked, chk, before, saved, first):
+    """A gradient difference that one ReLU unit explains: a pre-activation within float32
+    noise of 0 (relative to its layer) went the other way in Aegis. Tries the nearest-to-0
+    units one at a time; accepted only if the whole step then agrees (a bug would not vanish
+    by moving one unit at 1e-4 of its layer's scale). Otherwise the first difference stands."""
+    candidates = []
+    restore_bn(model, saved)
+    nominal = step_gradients(model, case, A, k, x, y, x_adv, params, None)
+    for c, z in enumerate(nominal["preactivations"]):
+        rel = (z.abs() / z.abs().max().clamp_min(1e-30)).flatten()
+        near = torch.topk(rel, min(FLIP_CANDIDATES, rel.numel()), largest=False)
+        candidates += [(v.item(), c, int(i)) for v, i in zip(near.values, near.indices) if v.item() < FLIP_NOISE]
+    for rel, c, i in sorted(candidates)[:FLIP_CANDIDATES]:
+        restore_bn(model, saved)
+        trial_result = step_gradients(model, case, A, k, x, y, x_adv, params, (c, i))
+        trial = copy.deepcopy(before)
+        try:
+            check_step(trial, A, k, trainable, attacked, trial_result)
+        except Divergence:
+            continue
+        chk.__dict__.update(trial.__dict__)
+        chk.flips.append(f"step {k} ReLU call {c} unit {i} (|z| = {rel:.1e} of its layer's max)")
+        return trial_result
+    restore_bn(model, saved)
+    step_gradients(model, case, A, k, x, y, x_adv, params, None)  # BN buffers as after the nominal step
+    raise first
+
+
+def restore_bn(model, saved):
+    with torch.no_grad():
+        for key, value in saved.items():
+            model.state_dict()[key].copy_(value)
+
+
+def perturbations(A, case, trainable):
+    """Small wrong answers the harness must catch (--self-test): 1 % off one gradient, an
+    SGD step without momentum, and, for attacked steps, training on the PGD start instead of
+    the final iterate."""
+    def scaled(key, factor):
+        def apply(B):
+            B[key] = B[key] * factor
+        return f"{key} × {factor}", apply
+    yield scaled(f"s0.grad.{trainable[0]}", 1.01)
+    yield scaled(f"s1.momentum.{trainable[-1]}", 0.9)
+    if case["step"] in ("madry", "trades"):
+        def first_iterate(B):
+            B["s0.pgd0.result"] = B["s0.pgd0.start"].clone()
+        yield "trains on the PGD start", first_iterate
+
+
+def run_case(path, models, chk, perturb=None):
     f = safe_open(path, "pt")
     meta = f.metadata()
     case = json.loads(meta["parity.case"])
@@ -221,6 +327,8 @@ def run_case(path, models, chk):
     trainable = json.loads(meta["parity.trainable"])
     # Aegis's float32 values, and the reference computed in REFERENCE_DTYPE (see main).
     A = {k: f.get_tensor(k).to(REFERENCE_DTYPE) for k in f.keys()}
+    if perturb is not None:
+        perturb(A)
     model = models.build(case["model"], num_classes=4 if case["step"] == "rotation" else 10).to(REFERENCE_DTYPE)
     images, labels = A["data.images"], A["data.labels"].long()
     attacked = case["step"] in ("madry", "trades")
@@ -245,18 +353,15 @@ def run_case(path, models, chk):
             lab = A[f"s{k}.rotation.labels"].long()
             rot = torch.stack([torch.rot90(x[i], int(lab[i]), (1, 2)) for i in range(x.shape[0])])
             chk.check(f"step {k} rotated batch (torch.rot90 over H, W)", "input", A[f"s{k}.rotation.inputs"], rot)
-        loss, logits = training_loss(model, case, A, k, x, y, x_adv)
-        chk.check(f"step {k} logits", "logits", A[f"s{k}.logits"], logits)
-        chk.check(f"step {k} loss", "loss", A[f"s{k}.loss"], loss)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        if not attacked:
-            chk.check(f"step {k} input gradient", "input_grad", A[f"s{k}.input_grad"], x.grad, per_example=True)
-        grads = {n[len(f"s{k}.grad."):] for n in A if n.startswith(f"s{k}.grad.")}
-        if grads != set(trainable):
-            raise Divergence(f"step {k}: parameters with gradients: Aegis {sorted(grads)[:4]}…, PyTorch {trainable[:4]}…")
-        for n, p in zip(trainable, params):
-            chk.check(f"step {k} gradient {n}", "grad", A[f"s{k}.grad.{n}"], p.grad)
+        saved = bn_buffers(model)
+        nominal = step_gradients(model, case, A, k, x, y, x_adv, params, None)
+        before = copy.deepcopy(chk)  # a failed check below must not count in the worst ratios
+        try:
+            check_step(chk, A, k, trainable, attacked, nominal)
+        except Divergence as first:
+            nominal = explain_by_one_flip(model, case, A, k, x, y, x_adv, params, trainable, attacked, chk, before, saved, first)
+        for p, g in zip(params, nominal["grads"]):
+            p.grad = g
         opt.step()
         for key, value in model.state_dict().items():
             chk.check(f"step {k} after update {key}", "state", A[f"s{k}.post.{key}"], value.to(REFERENCE_DTYPE))
@@ -267,6 +372,21 @@ def run_case(path, models, chk):
     return case
 
 
+def self_test(path, name, models, args):
+    """1 when a deliberate error went unnoticed."""
+    f = safe_open(path, "pt")
+    case, trainable = json.loads(f.metadata()["parity.case"]), json.loads(f.metadata()["parity.trainable"])
+    missed = 0
+    for what, apply in perturbations(None, case, trainable):
+        try:
+            run_case(path, models, Checker(args.rtol, args.atol, args.floor), perturb=apply)
+            print(f"MISSED {name}: the harness accepted a wrong answer ({what})")
+            missed = 1
+        except Divergence as d:
+            print(f"CAUGHT {name}: {what} → {str(d)[:90]}")
+    return missed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dir")
@@ -275,6 +395,8 @@ def main():
     ap.add_argument("--floor", type=float, default=1e-7)
     ap.add_argument("--float32", action="store_true",
                     help="run the PyTorch side in float32 instead of float64 (engine against engine)")
+    ap.add_argument("--self-test", action="store_true",
+                    help="also replay each case with small deliberate errors and require that every one is caught")
     args = ap.parse_args()
     global REFERENCE_DTYPE
     REFERENCE_DTYPE = torch.float32 if args.float32 else torch.float64
@@ -296,10 +418,14 @@ def main():
             worst = ", ".join(f"{k} {v:.2f}" for k, v in sorted(chk.worst.items()))
             print(f"PASS {name}: {chk.count} comparisons; worst |diff|/tolerance by quantity: {worst}"
                   + (f"; {chk.excused} PGD pixels with |grad| below tolerance took another sign" if chk.excused else "")
-                  + (f"; {chk.kinks} input gradients with one example's ReLU flipped" if chk.kinks else ""))
+                  + (f"; {chk.kinks} input gradients with one example's ReLU flipped" if chk.kinks else "")
+                  + (f"; gradients explained by one ReLU unit within float32 noise of 0 taken the other way: "
+                     + "; ".join(chk.flips) if chk.flips else ""))
         except Divergence as d:
             failed += 1
             print(f"FAIL {name} after {chk.count} agreeing comparisons: first difference: {d}")
+        if args.self_test:
+            failed += self_test(path, name, models, args)
     if failed:
         print(f"{failed} of {len(files)} cases differ")
         return 1
