@@ -42,8 +42,7 @@ public final class BatchNorm: Layer {
 
   private func normalize(_ x: Tensor, relu: Bool) -> Tensor {
     guard isTraining && !isFrozen else {
-      let y = x.batchNormInference(gamma: weight, beta: bias, mean: runningMean, variance: runningVar, epsilon: epsilon)
-      return relu ? y.relu() : y
+      return x.batchNormInference(gamma: weight, beta: bias, mean: runningMean, variance: runningVar, epsilon: epsilon, relu: relu)
     }
     let (y, mean, variance) = x.batchNormTraining(gamma: weight, beta: bias, epsilon: epsilon, relu: relu)
     if updatesRunningStatistics { updateRunningStatistics(mean: mean, variance: variance, samples: x.count / x.shape[1]) }

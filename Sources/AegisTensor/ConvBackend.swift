@@ -70,7 +70,7 @@ public enum ConvBackend: String, Sendable {
           let xp = px.baseAddress!, wp = pw.baseAddress!
           if choose(geo) == .oneDNN {
             let inSize = geo.c * geo.h * geo.w, outSize = geo.o * geo.p
-            let ok = withOptionalPointer(bias) { bp in
+            let ok = withOptionalStorage(bias) { bp in
               onSlices(geo, bias: bias != nil, relu: relu) { s, _, first in
                 aegis_conv_forward(&s, training ? 1 : 0, xp + first * inSize, wp, bp, op + first * outSize)
               }
@@ -189,10 +189,4 @@ func uninitializedFloats(_ count: Int, _ fill: (UnsafeMutablePointer<Float>) -> 
     if count > 0 { fill(buffer.baseAddress!) }
     initialized = count
   }
-}
-
-@inline(__always)
-private func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-  guard let t else { return body(nil) }
-  return t.storage.withUnsafeBufferPointer { body($0.baseAddress) }
 }

@@ -1,4 +1,7 @@
-// Batch normalization (fused kernel, with a composite twice-differentiable form) and layer norm.
+// Batch normalization (fused kernels in AegisKernels' batchnorm.c, with a composite
+// twice-differentiable form) and layer norm.
+
+import AegisKernels
 
 extension Tensor {
   /// Batch norm of [N, C, H, W] (or [N, C]) with batch statistics.
@@ -10,31 +13,9 @@ extension Tensor {
   public func batchNormTraining(gamma: Tensor, beta: Tensor, epsilon: Float, relu: Bool = false)
     -> (Tensor, mean: [Float], variance: [Float])
   {
-    let c = shape[1]
-    let spatial = rank == 4 ? shape[2] * shape[3] : 1
-    let n = shape[0]
-    let m = Float(n * spatial)
-    var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
-    storage.withUnsafeBufferPointer { p in
-      mean.withUnsafeMutableBufferPointer { pm in
-        variance.withUnsafeMutableBufferPointer { pv in
-          let mp = pm.baseAddress!, vp = pv.baseAddress!
-          Parallel.forEach(c) { ch in
-            var s: Double = 0, ss: Double = 0
-            for b in 0..<n {
-              let base = (b * c + ch) * spatial
-              var fs: Float = 0, fss: Float = 0  // per-row float sums (vectorize), rows summed in double
-              for i in 0..<spatial { let v = p[base + i]; fs += v; fss += v * v }
-              s += Double(fs); ss += Double(fss)
-            }
-            let mu = s / Double(m)
-            mp[ch] = Float(mu)
-            vp[ch] = Float(Swift.max(ss / Double(m) - mu * mu, 0))
-          }
-        }
-      }
-    }
+    let (mean, variance) = channelMoments()
     if GradMode.needsSecondOrder && GradMode.isEnabled {
+      let c = shape[1]
       let axes = rank == 4 ? [0, 2, 3] : [0]
       let bshape = rank == 4 ? [1, c, 1, 1] : [1, c]
       let mu = self.mean(axes: axes, keepDims: true)
@@ -44,82 +25,139 @@ extension Tensor {
       return (relu ? y.relu() : y, mean, variance)
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-    var xhat = [Float](repeating: 0, count: count)
-    var out = [Float](repeating: 0, count: count)
-    storage.withUnsafeBufferPointer { p in
-      xhat.withUnsafeMutableBufferPointer { px in
-        out.withUnsafeMutableBufferPointer { po in
-          let xp = px.baseAddress!, op = po.baseAddress!
-          Parallel.forEach(n) { b in
-            for ch in 0..<c {
-              let base = (b * c + ch) * spatial
-              let mu = mean[ch], inv = invStd[ch], gm = gamma.storage[ch], bt = beta.storage[ch]
-              for i in 0..<spatial {
-                let xh = (p[base + i] - mu) * inv
-                xp[base + i] = xh
-                let y = xh * gm + bt
-                op[base + i] = relu ? Swift.max(y, 0) : y
-              }
-            }
-          }
+    let (n, c, spatial) = channelLayout
+    let out = storage.withUnsafeBufferPointer { px in
+      uninitializedFloats(count) { op in
+        let x = px.baseAddress!
+        Parallel.forEach(n) { b in
+          aegis_bn_forward_image(x + b * c * spatial, Int32(c), Int32(spatial), mean, invStd, gamma.storage, beta.storage,
+                                 relu ? 1 : 0, op + b * c * spatial)
         }
       }
     }
     let x = self
-    let name = relu ? "batchNorm+relu" : "batchNorm"
     let result = Tensor(shape: shape, storage: out)
-    result.recorded(name, [x, gamma, beta]) { [unowned result] g in
-      Tensor.batchNormBackward(relu ? g.reluMasked(by: result) : g, xhat: xhat, invStd: invStd, gamma: gamma, shape: x.shape)
+    // x̂ is recomputed from x in the backward pass instead of being kept: one activation less
+    // in memory per BN layer, for one subtraction and multiplication per element.
+    result.recorded(relu ? "batchNorm+relu" : "batchNorm", [x, gamma, beta]) { [unowned result] g in
+      Tensor.batchNormBackward(g, x: x, reluOutput: relu ? result : nil, mean: mean, invStd: invStd, gamma: gamma)
     }
     return (result, mean, variance)
   }
 
-  /// Fused batch-norm backward: dx = γ·σ⁻¹/M·(M·g − Σg − x̂·Σ(g·x̂)), dγ = Σ g·x̂, dβ = Σ g.
-  private static func batchNormBackward(_ g: Tensor, xhat: [Float], invStd: [Float], gamma: Tensor, shape: [Int]) -> [Tensor?] {
-    let n = shape[0], c = shape[1]
-    let spatial = shape.count == 4 ? shape[2] * shape[3] : 1
-    let m = Float(n * spatial)
-    var sumG = [Float](repeating: 0, count: c), sumGX = [Float](repeating: 0, count: c)
-    var dx = [Float](repeating: 0, count: g.count)
-    g.storage.withUnsafeBufferPointer { pg in
-      xhat.withUnsafeBufferPointer { pxh in
-        sumG.withUnsafeMutableBufferPointer { psg in
-          sumGX.withUnsafeMutableBufferPointer { psgx in
-            let sgp = psg.baseAddress!, sgxp = psgx.baseAddress!
-            Parallel.forEach(c) { ch in
-              var s: Float = 0, sx: Float = 0
-              for b in 0..<n {
-                let base = (b * c + ch) * spatial
-                for i in 0..<spatial { s += pg[base + i]; sx += pg[base + i] * pxh[base + i] }
-              }
-              sgp[ch] = s; sgxp[ch] = sx
-            }
-          }
-        }
-        dx.withUnsafeMutableBufferPointer { pdx in
-          let dxp = pdx.baseAddress!
-          Parallel.forEach(n) { b in
-            for ch in 0..<c {
-              let base = (b * c + ch) * spatial
-              let k = gamma.storage[ch] * invStd[ch] / m
-              let sg = sumG[ch], sgx = sumGX[ch]
-              for i in 0..<spatial { dxp[base + i] = k * (m * pg[base + i] - sg - pxh[base + i] * sgx) }
-            }
+  /// (N, C, spatial) of a [N, C, H, W] or [N, C] tensor.
+  var channelLayout: (n: Int, c: Int, spatial: Int) { (shape[0], shape[1], rank == 4 ? shape[2] * shape[3] : 1) }
+
+  /// Per-channel mean and biased variance over the batch (and positions).
+  func channelMoments() -> (mean: [Float], variance: [Float]) {
+    let (n, c, spatial) = channelLayout
+    let m = Double(n * spatial)
+    var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
+    storage.withUnsafeBufferPointer { p in
+      mean.withUnsafeMutableBufferPointer { pm in
+        variance.withUnsafeMutableBufferPointer { pv in
+          let x = p.baseAddress!, mp = pm.baseAddress!, vp = pv.baseAddress!
+          Parallel.forEach(c) { ch in
+            var s: Double = 0, ss: Double = 0
+            aegis_bn_channel_moments(x, Int32(n), Int32(c), Int32(spatial), Int32(ch), &s, &ss)
+            let mu = s / m
+            mp[ch] = Float(mu)
+            vp[ch] = Float(Swift.max(ss / m - mu * mu, 0))
           }
         }
       }
     }
-    return [Tensor(shape: shape, storage: dx), Tensor(shape: [c], storage: sumGX), Tensor(shape: [c], storage: sumG)]
+    return (mean, variance)
+  }
+
+  /// Fused batch-norm backward (through the ReLU when `reluOutput` is given):
+  /// dx = γ·σ⁻¹/M·(M·g − Σg − x̂·Σ(g·x̂)), dγ = Σ g·x̂, dβ = Σ g.
+  private static func batchNormBackward(_ g: Tensor, x: Tensor, reluOutput: Tensor?, mean: [Float], invStd: [Float],
+                                        gamma: Tensor) -> [Tensor?] {
+    let (n, c, spatial) = x.channelLayout
+    var sumG = [Float](repeating: 0, count: c), sumGX = [Float](repeating: 0, count: c)
+    let dx = g.storage.withUnsafeBufferPointer { pg in
+      x.storage.withUnsafeBufferPointer { px in
+        withOptionalStorage(reluOutput) { py in
+          sumG.withUnsafeMutableBufferPointer { psg in
+            sumGX.withUnsafeMutableBufferPointer { psgx in
+              let sgp = psg.baseAddress!, sgxp = psgx.baseAddress!
+              Parallel.forEach(c) { ch in
+                aegis_bn_backward_channel_sums(pg.baseAddress!, px.baseAddress!, py, Int32(n), Int32(c), Int32(spatial), Int32(ch),
+                                               mean[ch], invStd[ch], sgp + ch, sgxp + ch)
+              }
+            }
+          }
+          return x.requiresGrad ? uninitializedFloats(g.count) { dxp in
+            Parallel.forEach(n) { b in
+              let offset = b * c * spatial
+              aegis_bn_backward_image(pg.baseAddress! + offset, px.baseAddress! + offset, py.map { $0 + offset }, Int32(c), Int32(spatial),
+                                      Int32(n * spatial), mean, invStd, gamma.storage, sumG, sumGX, dxp + offset)
+            }
+          } : nil
+        }
+      }
+    }
+    return [dx.map { Tensor(shape: x.shape, storage: $0) }, Tensor(shape: [c], storage: sumGX), Tensor(shape: [c], storage: sumG)]
   }
 
   /// Batch norm with fixed statistics (eval or frozen mode): an affine map per channel.
-  public func batchNormInference(gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, epsilon: Float) -> Tensor {
+  /// With `relu`, max(0, ·) in the same pass (what attacks run: eval-mode BN+ReLU).
+  public func batchNormInference(gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, epsilon: Float,
+                                 relu: Bool = false) -> Tensor {
     let c = shape[1]
     let bshape = rank == 4 ? [1, c, 1, 1] : [1, c]
     let invStd = variance.detached().mapElements { 1 / ($0 + epsilon).squareRoot() }
     let scale = gamma * invStd
     let shift = beta - mean.detached() * scale
-    return self * scale.reshaped(bshape) + shift.reshaped(bshape)
+    if relu && !(GradMode.needsSecondOrder && GradMode.isEnabled) { return affineReLU(scale: scale, shift: shift) }
+    let y = self * scale.reshaped(bshape) + shift.reshaped(bshape)
+    return relu ? y.relu() : y
+  }
+
+  /// max(0, x·scale[c] + shift[c]) per channel, forward and backward in one pass each.
+  func affineReLU(scale: Tensor, shift: Tensor) -> Tensor {
+    let (n, c, spatial) = channelLayout
+    let out = storage.withUnsafeBufferPointer { px in
+      uninitializedFloats(count) { op in
+        Parallel.forEach(n) { b in
+          aegis_affine_relu_image(px.baseAddress! + b * c * spatial, Int32(c), Int32(spatial), scale.storage, shift.storage, op + b * c * spatial)
+        }
+      }
+    }
+    let x = self
+    let result = Tensor(shape: shape, storage: out)
+    return result.recorded("affine+relu", [x, scale, shift]) { [unowned result] g in
+      Tensor.affineReLUBackward(g, x: x, output: result, scale: scale, shift: shift)
+    }
+  }
+
+  private static func affineReLUBackward(_ g: Tensor, x: Tensor, output: Tensor, scale: Tensor, shift: Tensor) -> [Tensor?] {
+    let (n, c, spatial) = x.channelLayout
+    return g.storage.withUnsafeBufferPointer { pg in
+      output.storage.withUnsafeBufferPointer { py in
+        let gp = pg.baseAddress!, yp = py.baseAddress!
+        let dx = x.requiresGrad ? uninitializedFloats(g.count) { dxp in
+          Parallel.forEach(n) { b in
+            let offset = b * c * spatial
+            aegis_affine_relu_backward_image(gp + offset, yp + offset, Int32(c), Int32(spatial), scale.storage, dxp + offset)
+          }
+        } : nil
+        guard scale.requiresGrad || shift.requiresGrad else { return [dx.map { Tensor(shape: x.shape, storage: $0) }, nil, nil] }
+        var sumG = [Float](repeating: 0, count: c), sumGX = [Float](repeating: 0, count: c)
+        x.storage.withUnsafeBufferPointer { px in
+          sumG.withUnsafeMutableBufferPointer { psg in
+            sumGX.withUnsafeMutableBufferPointer { psgx in
+              let sgp = psg.baseAddress!, sgxp = psgx.baseAddress!
+              Parallel.forEach(c) { ch in
+                aegis_affine_relu_channel_sums(gp, px.baseAddress!, yp, Int32(n), Int32(c), Int32(spatial), Int32(ch), sgp + ch, sgxp + ch)
+              }
+            }
+          }
+        }
+        return [dx.map { Tensor(shape: x.shape, storage: $0) }, Tensor(shape: [c], storage: sumGX), Tensor(shape: [c], storage: sumG)]
+      }
+    }
   }
 
   /// Layer norm over the last axis with affine `gamma`, `beta` [D] (composed, twice differentiable).
@@ -129,4 +167,11 @@ extension Tensor {
     let v = (centered * centered).mean(axes: [-1], keepDims: true)
     return centered / (v + epsilon).sqrt() * gamma + beta
   }
+}
+
+/// `body` with the storage of `t` (nil when there is no tensor).
+@inline(__always)
+func withOptionalStorage<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+  guard let t else { return body(nil) }
+  return t.storage.withUnsafeBufferPointer { body($0.baseAddress) }
 }

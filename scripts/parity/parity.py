@@ -17,6 +17,7 @@ usage: parity.py DIR [--rtol 1e-4] [--atol 3e-5] [--floor 1e-7]
 import argparse
 import copy
 import glob
+import itertools
 import importlib.util
 import json
 import os
@@ -217,7 +218,8 @@ def training_loss(model, case, A, k, x, y, x_adv):
 
 class ReluTap:
     """Stands in for F.relu (the anchors' models call it at run time) to record every
-    pre-activation of a forward pass and, optionally, to take one unit the other way."""
+    pre-activation of a forward pass and, optionally, to take some units (call, flat index)
+    the other way."""
 
     def __init__(self):
         self.calls, self.flip = [], None
@@ -225,9 +227,10 @@ class ReluTap:
     def __call__(self, z, inplace=False):
         self.calls.append(z.detach())
         out = RELU(z)
-        if self.flip is not None and self.flip[0] == len(self.calls) - 1:
+        units = [i for c, i in self.flip or () if c == len(self.calls) - 1]
+        if units:
             mask = torch.zeros(z.numel(), dtype=torch.bool)
-            mask[self.flip[1]] = True
+            mask[units] = True
             mask = mask.view_as(z)
             out = torch.where(mask, torch.where(z > 0, z * 0, z), out)  # dead where it was live, and back
         return out
@@ -238,7 +241,7 @@ RELU = F.relu
 
 def step_gradients(model, case, A, k, x, y, x_adv, params, flip):
     """The step's training loss, logits and gradients (parameters, and the input when not
-    attacked) in the reference, with ReLU unit `flip` = (call, flat index) taken the other way."""
+    attacked) in the reference, with the ReLU units in `flip` ((call, flat index) pairs) taken the other way."""
     tap = ReluTap()
     tap.flip = flip
     F.relu = tap
@@ -265,15 +268,16 @@ def check_step(chk, A, k, trainable, attacked, r):
         chk.check(f"step {k} gradient {n}", "grad", A[f"s{k}.grad.{n}"], g)
 
 
-FLIP_CANDIDATES = 12
+FLIP_CANDIDATES = 8
 FLIP_NOISE = 1e-4  # |pre-activation| / max|pre-activations of its layer| that float32 cannot place
 
 
 def explain_by_one_flip(model, case, A, k, x, y, x_adv, params, trainable, attacked, chk, before, saved, first):
-    """A gradient difference that one ReLU unit explains: a pre-activation within float32
-    noise of 0 (relative to its layer) went the other way in Aegis. Tries the nearest-to-0
-    units one at a time; accepted only if the whole step then agrees (a bug would not vanish
-    by moving one unit at 1e-4 of its layer's scale). Otherwise the first difference stands."""
+    """A gradient difference that one or two ReLU units explain: pre-activations within float32
+    noise of 0 (relative to their layer) that went the other way in Aegis. Tries the 8 units
+    nearest to 0, alone and in pairs; accepted only if the whole step then agrees (a bug would
+    not vanish by moving units at 1e-4 of their layer's scale). Otherwise the first difference
+    stands."""
     candidates = []
     restore_bn(model, saved)
     nominal = step_gradients(model, case, A, k, x, y, x_adv, params, None)
@@ -281,16 +285,18 @@ def explain_by_one_flip(model, case, A, k, x, y, x_adv, params, trainable, attac
         rel = (z.abs() / z.abs().max().clamp_min(1e-30)).flatten()
         near = torch.topk(rel, min(FLIP_CANDIDATES, rel.numel()), largest=False)
         candidates += [(v.item(), c, int(i)) for v, i in zip(near.values, near.indices) if v.item() < FLIP_NOISE]
-    for rel, c, i in sorted(candidates)[:FLIP_CANDIDATES]:
+    candidates = sorted(candidates)[:FLIP_CANDIDATES]
+    subsets = [[u] for u in candidates] + [list(p) for p in itertools.combinations(candidates, 2)]
+    for units in subsets:
         restore_bn(model, saved)
-        trial_result = step_gradients(model, case, A, k, x, y, x_adv, params, (c, i))
+        trial_result = step_gradients(model, case, A, k, x, y, x_adv, params, [(c, i) for _, c, i in units])
         trial = copy.deepcopy(before)
         try:
             check_step(trial, A, k, trainable, attacked, trial_result)
         except Divergence:
             continue
         chk.__dict__.update(trial.__dict__)
-        chk.flips.append(f"step {k} ReLU call {c} unit {i} (|z| = {rel:.1e} of its layer's max)")
+        chk.flips.append(f"step {k} " + " and ".join(f"ReLU call {c} unit {i} (|z| = {rel:.1e} of its layer's max)" for rel, c, i in units))
         return trial_result
     restore_bn(model, saved)
     step_gradients(model, case, A, k, x, y, x_adv, params, None)  # BN buffers as after the nominal step
@@ -419,7 +425,7 @@ def main():
             print(f"PASS {name}: {chk.count} comparisons; worst |diff|/tolerance by quantity: {worst}"
                   + (f"; {chk.excused} PGD pixels with |grad| below tolerance took another sign" if chk.excused else "")
                   + (f"; {chk.kinks} input gradients with one example's ReLU flipped" if chk.kinks else "")
-                  + (f"; gradients explained by one ReLU unit within float32 noise of 0 taken the other way: "
+                  + (f"; gradients explained by ReLU units within float32 noise of 0 taken the other way: "
                      + "; ".join(chk.flips) if chk.flips else ""))
         except Divergence as d:
             failed += 1

@@ -46,4 +46,33 @@ int aegis_conv_cache_count(void);
 /// Name of the implementation oneDNN chose for a forward primitive of this shape ("" if none).
 const char *aegis_conv_implementation(const aegis_conv_shape *shape, int kind);
 
+// ---- Batch norm (batchnorm.c): [N, C, spatial] tensors, one channel or one image per call ----
+
+/// Σx and Σx² over the batch of channel `ch`.
+void aegis_bn_channel_moments(const float *x, int n, int c, int spatial, int ch, double *sum, double *sum_squares);
+
+/// One image's [C, spatial] output: gamma·(x − mean)·inv_std + beta, then max(0, ·) when relu.
+void aegis_bn_forward_image(const float *x, int c, int spatial, const float *mean, const float *inv_std,
+                            const float *gamma, const float *beta, int relu, float *out);
+
+/// Σg and Σg·x̂ of channel `ch`, x̂ = (x − mean)·inv_std, g masked where relu_output ≤ 0 (if given).
+void aegis_bn_backward_channel_sums(const float *g, const float *x, const float *relu_output, int n, int c,
+                                    int spatial, int ch, float mean, float inv_std, float *sum_g, float *sum_g_xhat);
+
+/// One image's ∂x = γ·inv_std/M·(M·g − Σg − x̂·Σg·x̂) (g masked by relu_output when given), M = count.
+void aegis_bn_backward_image(const float *g, const float *x, const float *relu_output, int c, int spatial, int count,
+                             const float *mean, const float *inv_std, const float *gamma, const float *sum_g,
+                             const float *sum_g_xhat, float *dx);
+
+/// One image's max(0, x·scale + shift), per channel (batch norm with fixed statistics, then ReLU).
+void aegis_affine_relu_image(const float *x, int c, int spatial, const float *scale, const float *shift, float *out);
+
+/// One image's ∂x = g·scale where output > 0, else 0.
+void aegis_affine_relu_backward_image(const float *g, const float *output, int c, int spatial, const float *scale,
+                                      float *dx);
+
+/// Σg and Σg·x of channel `ch` where output > 0 (∂shift and ∂scale).
+void aegis_affine_relu_channel_sums(const float *g, const float *x, const float *output, int n, int c, int spatial,
+                                    int ch, float *sum_g, float *sum_g_x);
+
 #endif
