@@ -70,7 +70,7 @@ func gridPlan(_ grid: PaperGrid, train: Dataset, test: Dataset, _ args: BoundArg
                          scriptSource: String(decoding: source, as: UTF8.self), arguments: arguments)
   }
   let object = PlanObject(plan)
-  interp.output("grid: wrote \(grid.plannedRuns) cells to \(dir)")
+  interp.output("grid: wrote \(grid.planCells().count) cells to \(dir)")
   return .object(object)
 }
 

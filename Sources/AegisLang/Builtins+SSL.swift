@@ -288,7 +288,10 @@ private let gridBuiltin = Builtin(
                Parameter("eval_attack", .optional(.object("Attack")), default: .nil, doc: "evaluation attack (default PGD-20)"),
                Parameter("validation", .int, default: .number(500), doc: "validation examples split off for best-RA selection"),
                Parameter("ensembles", .bool, default: .bool(false), doc: "add task-ensemble pretraining and the model ensemble"),
-               Parameter("plan", .optional(.string), default: .nil, doc: "write the cells to this plan directory instead of running them (returns a Plan; see run_plan, docs/cluster.md)")],
+               Parameter("plan", .optional(.string), default: .nil, doc: "write the cells to this plan directory instead of running them (returns a Plan; see run_plan, docs/cluster.md)"),
+               Parameter("test_size", .int, default: .number(1000), doc: "test images SA/RA are measured on (the first ones; 0 = the whole test set)"),
+               Parameter("study", .optional(.string), default: .nil, doc: "with `plan:`, each measured cell also writes a study record (aegis-study-cell/1) named for this study to the plan's records/ (docs/study-plan.md)"),
+               Parameter("autoattack", .int, default: .number(0), doc: "with `plan:`, add an AutoAttack cell (standard suite, per-example worst case) on the first this many test images after every task/P1 F4 cell")],
   returns: "Table (a Plan with `plan:`)", example: "t = grid(data, test, tasks: [rotation()], pretraining: [\"P1\", \"P3\"], finetuning: [\"F4\"], seeds: [0, 1, 2])",
   paperReference: paper + " Table 1, Figure 1", exampleNeedsFiles: true
 ) { args, interp in
@@ -314,6 +317,12 @@ private let gridBuiltin = Builtin(
     grid[keyPath: keyPath].schedule = .cosine(minimum: 0)
   }
   grid.validationSize = try args.int("validation")
+  let testSize = try args.int("test_size")
+  guard testSize >= 0 else { throw args.error("test_size must be 0 (all) or a positive count, got \(testSize)") }
+  grid.testSize = testSize == 0 ? nil : testSize
+  grid.studyName = try args.optionalString("study")
+  grid.autoAttackImages = try args.int("autoattack")
+  guard grid.autoAttackImages >= 0 else { throw args.error("autoattack must be a number of test images (0 = none)") }
   if let a = try args.optionalObject("attack", as: AttackObject.self)?.attack { grid.trainingAttack = a }
   if let a = try args.optionalObject("eval_attack", as: AttackObject.self)?.attack { grid.evaluationAttack = a }
   grid.includeTaskEnsemble = try args.bool("ensembles")

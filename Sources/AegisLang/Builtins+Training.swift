@@ -21,7 +21,11 @@ let optimizationParameters: [Parameter] = [
   Parameter("momentum", .number, default: .number(0.9), doc: "SGD momentum"),
   Parameter("weight_decay", .number, default: .number(0), doc: "L2 weight decay"),
   Parameter("optimizer", .choice(["sgd", "nesterov", "adam"]), default: .string("sgd"), doc: "optimizer"),
-  Parameter("schedule", .string, default: .string("constant"), doc: "\"constant\", \"cosine\", \"step:60,80\" or \"warmup:200+cosine\""),
+  // Cosine by default: at a constant rate the last iterate of a short run is noisy (the demo
+  // recipe's seeds 0–9 gave 78.3–86.8 % test accuracy; with cosine decay the worst seeds gained 5–8
+  // points, docs/defaults.md §2).
+  Parameter("schedule", .string, default: .string("cosine"),
+            doc: "\"cosine\" (decays to 0 over the call's epochs), \"constant\", \"step:60,80\" or \"warmup:200+cosine\""),
   Parameter("warmup", .optional(.int), default: .nil,
             doc: "linear learning-rate warm-up steps (default 50, at most a third of the run; none when the schedule has its own; 0 disables)"),
   Parameter("augment", .bool, default: .bool(false), doc: "random crop (padding 2, or 4 on 32×32) and horizontal flip"),

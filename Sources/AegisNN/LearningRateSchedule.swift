@@ -9,7 +9,8 @@ public indirect enum LearningRateSchedule: Equatable, Sendable {
   case step(milestones: [Int], gamma: Double)
   /// Cosine from the base rate down to `minimum` over all iterations.
   case cosine(minimum: Double)
-  /// Linear warm-up over `iterations` from `start`, then `then`.
+  /// Linear warm-up over `iterations` from `start` × the base rate (a fraction, so the ramp
+  /// rises whatever the base rate), then `then`.
   case warmup(iterations: Int, start: Double, then: LearningRateSchedule)
 
   /// The rate at `iteration` (0-based, global) in `epoch`, for `total` iterations in all.
@@ -23,7 +24,7 @@ public indirect enum LearningRateSchedule: Equatable, Sendable {
       return minimum + (base - minimum) * 0.5 * (1 + cos(Double.pi * t))
     case .warmup(let iterations, let start, let inner):
       if iteration < iterations {
-        return start + (base - start) * Double(iteration) / Double(max(iterations, 1))
+        return base * (start + (1 - start) * Double(iteration) / Double(max(iterations, 1)))
       }
       return inner.rate(base: base, iteration: iteration, epoch: epoch, total: total)
     }
@@ -35,7 +36,7 @@ public indirect enum LearningRateSchedule: Equatable, Sendable {
     if let plus = lower.firstIndex(of: "+"), lower.hasPrefix("warmup") {
       let head = lower[..<plus], tail = String(lower[lower.index(after: plus)...])
       let n = Int(head.split(separator: ":").dropFirst().first ?? "200") ?? 200
-      return parse(tail).map { .warmup(iterations: n, start: 0.01, then: $0) }
+      return parse(tail).map { .warmup(iterations: n, start: 0.01, then: $0) }  // from 1 % of the base rate
     }
     if lower == "constant" { return .constant }
     if lower == "cosine" { return .cosine(minimum: 0) }

@@ -120,16 +120,16 @@ public enum Trainer {
         for (k, v) in try evaluation(model, epoch) { metrics[k] = v }
       }
       history.append(EpochRecord(epoch: epoch, metrics: metrics))
-      reportEpoch(history, metrics, startLoss: startLoss.value, epoch: epoch, of: options.epochs,
+      reportEpoch(history, metrics, startLoss: startLoss.value, kaimingAlready: model.config.initialization == .kaiming, epoch: epoch, of: options.epochs,
                   batches: batchesPerEpoch, elapsed: Date().timeIntervalSince(start), progress: progress)
     }
     return history
   }
 
   /// Notes a failed-to-learn warning in the history and sends the end-of-epoch report.
-  public static func reportEpoch(_ history: History, _ metrics: [String: Double], startLoss: Double, epoch: Int, of epochs: Int,
-                                 batches: Int, elapsed: Double, progress: ((TrainingProgress) -> Void)?) {
-    let warning = TrainingHealth.warning(startLoss: startLoss, epochLoss: metrics["loss"] ?? .nan)
+  public static func reportEpoch(_ history: History, _ metrics: [String: Double], startLoss: Double, kaimingAlready: Bool = false,
+                                 epoch: Int, of epochs: Int, batches: Int, elapsed: Double, progress: ((TrainingProgress) -> Void)?) {
+    let warning = TrainingHealth.warning(startLoss: startLoss, epochLoss: metrics["loss"] ?? .nan, kaimingAlready: kaimingAlready)
     // The run's warning is its last epoch's: a run that learned late is not flagged.
     history.settings["warning"] = warning.map { "epoch \(epoch): " + $0 }
     guard let progress else { return }

@@ -13,13 +13,14 @@ public enum TrainingHealth {
 
   /// The warning for an epoch whose mean loss is `epochLoss` in a run that started at
   /// `startLoss`, or nil when it learns.
-  public static func warning(startLoss: Double, epochLoss: Double) -> String? {
+  /// The init hint is left out when the models already use Kaiming init (`kaimingAlready`).
+  public static func warning(startLoss: Double, epochLoss: Double, kaimingAlready: Bool = false) -> String? {
     guard startLoss.isFinite else { return nil }
     let moved = epochLoss.isFinite && epochLoss < plateauRatio * startLoss
     if moved { return nil }
     let what = epochLoss.isFinite && epochLoss <= startLoss * 1.05 ? "plateau" : "divergence"
     return String(format: "warning: the loss has not moved below its start (%.3f → %.3f, %@); ", startLoss, epochLoss, what)
-      + "try a lower lr (e.g. lr: 0.01), a longer warm-up (warmup: 200), init: \"kaiming\", or more epochs"
+      + "try a lower lr (e.g. lr: 0.01), a longer warm-up (warmup: 200), " + (kaimingAlready ? "" : "init: \"kaiming\", ") + "or more epochs"
   }
 }
 

@@ -7,8 +7,21 @@ import Foundation
 
 extension PaperGrid {
   /// Every cell of the grid (one seed after the other, as `run` does).
+  /// A study's plan (`studyName` set) is ordered so that a partial run already decides the most:
+  /// first the claim-1 cells (per-task pretraining and the task/P1 F4 fine-tuning) of every seed,
+  /// then their AutoAttack cells, then everything else seed by seed. Runners start the first
+  /// ready cells in this order.
   public func planCells() -> [PlanCell] {
-    seeds.flatMap(planCells(seed:))
+    let training = seeds.flatMap(planCells(seed:))
+    let claim1 = training.filter(\.isClaimOne)
+    let attacked = autoAttackImages > 0 ? claim1.filter { $0.kind == .finetune }.map(autoAttackCell) : []
+    guard studyName != nil else { return training + attacked }
+    return claim1 + attacked + training.filter { !$0.isClaimOne }
+  }
+
+  func autoAttackCell(_ f4: PlanCell) -> PlanCell {
+    cell(f4.id + "-AA", .autoattack, stage: 2, row: f4.row, task: f4.task, (try? PretrainingMode(parsing: f4.pretraining)) ?? .noPretraining,
+         .f4, f4.seed, [f4.id], ["autoattack_images": String(autoAttackImages)])
   }
 
   func planCells(seed: UInt64) -> [PlanCell] {
@@ -46,7 +59,7 @@ extension PaperGrid {
     return cells
   }
 
-  private func cell(_ id: String, _ kind: PlanCellKind, stage: Int, row: String, task: String, _ mode: PretrainingMode,
+  fileprivate func cell(_ id: String, _ kind: PlanCellKind, stage: Int, row: String, task: String, _ mode: PretrainingMode,
                     _ variant: FineTuningVariant?, _ seed: UInt64, _ dependencies: [String], _ extra: [String: String]) -> PlanCell {
     var s = settings
     s["seed"] = String(seed)
@@ -54,5 +67,16 @@ extension PaperGrid {
     for (k, v) in extra { s[k] = v }
     return PlanCell(id: id, kind: kind, stage: stage, row: row, task: task, pretraining: mode.paperName, finetuning: variant?.rawValue,
                     seed: seed, dependencies: dependencies, settings: s)
+  }
+}
+
+extension PlanCell {
+  /// Per-task pretraining, or F4 fine-tuning of a task or of P1: what claim 1 compares.
+  var isClaimOne: Bool {
+    switch kind {
+    case .pretrain: return true
+    case .finetune: return finetuning == "F4" && !row.hasPrefix("ensemble")
+    default: return false
+    }
   }
 }

@@ -15,6 +15,9 @@ public enum PlanCellKind: String, Codable, Sendable {
   case modelEnsemble = "model-ensemble"
   /// One call of a script function (a general `plan`); its return value is the result.
   case run
+  /// AutoAttack's standard suite on the final model of its one dependency (an F4 cell), on the
+  /// first `autoattack_images` test images; adds to that cell's study record.
+  case autoattack
 }
 
 /// One cell: identity, settings, dependencies.

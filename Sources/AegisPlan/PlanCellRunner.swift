@@ -32,11 +32,12 @@ public struct PlanCellRunner {
     for dependency in cell.dependencies where !plan.isDone(dependency) {
       throw PlanError("cell \(id) needs \(dependency), which is not done: run it first (aegis cell \(plan.path) \(dependency))")
     }
-    let start = Date()
+    let start = Date(), cpuStart = processCPUSeconds()
     var config = grid.model
     config.seed = cell.seed
     let mode = try PretrainingMode(parsing: cell.kind == .run ? "P1" : cell.pretraining)
     var row: GridCell?
+    var curves: StudyRecord.Curves?
     switch cell.kind {
     case .pretrain:
       guard let task = grid.tasks.first(where: { $0.name == cell.task }) else { throw PlanError("cell \(id): the script's grid has no task \(cell.task)") }
@@ -50,19 +51,26 @@ public struct PlanCellRunner {
                                                         options: grid.taskEnsembleOptions(seed: cell.seed), progress: progress)
       try Checkpoint.save(result.model, to: plan.checkpointPath(id))
     case .finetune:
-      row = try fineTune(cell, mode: mode, config: config, progress: progress)
+      (row, curves) = try fineTune(cell, mode: mode, config: config, progress: progress)
     case .modelEnsemble:
       row = try modelEnsemble(cell, mode: mode)
+    case .autoattack:
+      try autoAttack(cell)
     case .run:
       throw PlanError("cell \(id) is a run of a general plan(...), but the script reached grid(...) first")
     }
-    let result = PlanResult(id: id, kind: cell.kind, cell: row, seconds: Date().timeIntervalSince(start), checkpoint: cell.kind == .modelEnsemble ? nil : "checkpoints/\(id).safetensors")
+    if let row, grid.studyName != nil {
+      try writeStudyRecord(cell, row, curves: curves, cpuSeconds: processCPUSeconds() - cpuStart)
+    }
+    let wrote = cell.kind == .finetune || cell.kind == .pretrain || cell.kind == .ensemblePretrain
+    let result = PlanResult(id: id, kind: cell.kind, cell: row, seconds: Date().timeIntervalSince(start), checkpoint: wrote ? "checkpoints/\(id).safetensors" : nil)
     try plan.write(result, to: plan.resultPath(id))
     return result
   }
 
   /// F1–F4 from the dependency's checkpoint (P1: the fresh model of the seed).
-  func fineTune(_ cell: PlanCell, mode: PretrainingMode, config: ModelConfig, progress: ((TrainingProgress) -> Void)?) throws -> GridCell {
+  func fineTune(_ cell: PlanCell, mode: PretrainingMode, config: ModelConfig,
+                progress: ((TrainingProgress) -> Void)?) throws -> (GridCell, StudyRecord.Curves?) {
     let variant = try FineTuningVariant(parsing: cell.finetuning ?? "")
     var pretrained = try ModelBuilder.build(config)
     var pretrainingSeconds = 0.0
@@ -75,8 +83,11 @@ public struct PlanCellRunner {
                                          options: grid.fineTuningOptions(variant, seed: cell.seed, validation: validation), progress: progress)
     let (sa, ra) = try FineTuning.accuracies(result.bestModel, on: test, attack: grid.evaluationAttack, batchSize: grid.finetuneTraining.batchSize)
     try Checkpoint.save(result.bestModel, to: plan.checkpointPath(cell.id))
-    return GridCell(row: cell.row, pretraining: mode, finetuning: variant, seed: cell.seed, standardAccuracy: sa, robustAccuracy: ra,
-                    epochsToBestRobust: result.bestEpoch, seconds: Date().timeIntervalSince(start), pretrainingSeconds: pretrainingSeconds)
+    let valSA = result.history.series("val_sa").map(\.value), valRA = result.history.series("val_ra").map(\.value)
+    let curves = valSA.isEmpty || valSA.count != valRA.count ? nil : StudyRecord.Curves(valSA: valSA, valRA: valRA)
+    return (GridCell(row: cell.row, pretraining: mode, finetuning: variant, seed: cell.seed, standardAccuracy: sa, robustAccuracy: ra,
+                     epochsToBestRobust: result.bestEpoch, seconds: Date().timeIntervalSince(start), pretrainingSeconds: pretrainingSeconds),
+            curves)
   }
 
   /// The averaged-probability ensemble of the member cells' best-RA models.

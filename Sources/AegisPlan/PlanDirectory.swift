@@ -33,10 +33,12 @@ public struct PlanDirectory: Sendable {
   public func errorPath(_ id: String) -> String { "\(path)/errors/\(id).json" }
   public func logPath(_ id: String) -> String { "\(path)/logs/\(id).log" }
   public func lockPath(_ id: String) -> String { "\(path)/locks/\(id).lock" }
+  /// The study record (aegis-study-cell/1) of a measured cell, when the grid names a study.
+  public func recordPath(_ id: String) -> String { "\(path)/records/\(id).json" }
 
   /// Creates the folders of a new plan.
   public func createFolders() throws {
-    for sub in ["cells", "results", "checkpoints", "errors", "logs", "locks", "slurm"] {
+    for sub in ["cells", "results", "checkpoints", "errors", "logs", "locks", "slurm", "records"] {
       try FileManager.default.createDirectory(atPath: path + "/" + sub, withIntermediateDirectories: true)
     }
   }

@@ -69,6 +69,13 @@ public struct PaperGrid {
   public var ensembleTraining: TrainingOptions? = nil
   /// Seed of the train/validation split.
   public var dataSeed: UInt64 = 0
+  /// When set, a plan's measured cells also write a study record (aegis-study-cell/1, see
+  /// StudyRecord) under this study name to the plan's records/ folder.
+  public var studyName: String? = nil
+  /// When > 0, a plan adds one AutoAttack cell per task/P1 F4 cell: the standard suite on the
+  /// first this many test images (with the evaluation attack on the same images), added to
+  /// that cell's study record.
+  public var autoAttackImages = 0
 
   /// A grid over `tasks` for `model`, with PGD-10 / PGD-20 at the default threat model of its images.
   public init(tasks: [any PretextTask], model: ModelConfig) throws {
@@ -158,6 +165,8 @@ public struct PaperGrid {
       "ensemble_pretraining": ensemblePretraining.paperName,
       "ensemble_tasks": (ensembleTasks ?? tasks).map(\.name).joined(separator: "+"),
     ]
+    if let studyName { s["study"] = studyName }
+    if autoAttackImages > 0 { s["autoattack_images"] = String(autoAttackImages) }
     for (k, v) in PretextTrainingLoop.describe(pretrainTraining) where k != "epochs" && k != "seed" { s["pretrain." + k] = v }
     for (k, v) in PretextTrainingLoop.describe(finetuneTraining) where k != "epochs" && k != "seed" { s["finetune." + k] = v }
     if let e = ensembleTraining { for (k, v) in PretextTrainingLoop.describe(e) where k != "epochs" && k != "seed" { s["ensemble." + k] = v } }

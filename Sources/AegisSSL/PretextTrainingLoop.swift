@@ -22,6 +22,8 @@ struct PretextTrainingLoop {
   let layers: [Layer]
   let options: TrainingOptions
   let label: String
+  /// Whether the trained models already use Kaiming init (the plateau hint then omits it).
+  var kaimingAlready = false
 
   /// Runs the epochs; `step` computes a batch's loss from its images and the loop's generator.
   func run(on data: Dataset, step: (Tensor, inout RandomGenerator) throws -> Step,
@@ -76,7 +78,7 @@ struct PretextTrainingLoop {
           for (k, v) in try evaluation(epoch) { metrics[k] = v }
         }
         history.append(EpochRecord(epoch: epoch, metrics: metrics))
-        Trainer.reportEpoch(history, metrics, startLoss: startLoss.value, epoch: epoch, of: options.epochs,
+        Trainer.reportEpoch(history, metrics, startLoss: startLoss.value, kaimingAlready: kaimingAlready, epoch: epoch, of: options.epochs,
                             batches: batchesPerEpoch, elapsed: Date().timeIntervalSince(start), progress: progress)
       }
     }

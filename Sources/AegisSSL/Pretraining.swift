@@ -97,8 +97,9 @@ public enum Pretraining {
     var history = History(label: label)
     if mode != .noPretraining {
       if let classification = network.head as? ClassificationTaskHead { copy.replaceHead(classification.layer) }
-      let loop = PretextTrainingLoop(parameters: network.trainableParameters, layers: network.layers,
+      var loop = PretextTrainingLoop(parameters: network.trainableParameters, layers: network.layers,
                                      options: options.training, label: label)
+      loop.kaimingAlready = copy.config.initialization == .kaiming
       history = try loop.run(on: data, step: step(network, mode, attack, options),
                              evaluation: validation(network, options), progress: progress)
     }

@@ -60,8 +60,9 @@ public enum TaskEnsemblePretraining {
     copy.label = "ensemble-pretrain(\(tasks.map(\.name).joined(separator: "+")))"
     var seen = Set<ObjectIdentifier>()
     let parameters = networks.flatMap(\.trainableParameters).filter { seen.insert(ObjectIdentifier($0)).inserted }
-    let loop = PretextTrainingLoop(parameters: parameters, layers: [copy] + networks.map { $0.head as Layer },
+    var loop = PretextTrainingLoop(parameters: parameters, layers: [copy] + networks.map { $0.head as Layer },
                                    options: options.training, label: copy.label)
+    loop.kaimingAlready = copy.config.initialization == .kaiming
     let history = try loop.run(on: data, step: step(networks, attack, options),
                                evaluation: validation(networks, options), progress: progress)
     history.settings = settings(tasks, attack, options)

@@ -36,6 +36,11 @@ final class OptimizerTests: XCTestCase {
     XCTAssertEqual(cosine.rate(base: 1, iteration: 100, epoch: 0, total: 100), 0, accuracy: 1e-9)
     let warm = LearningRateSchedule.warmup(iterations: 10, start: 0, then: .constant)
     XCTAssertEqual(warm.rate(base: 1, iteration: 5, epoch: 0, total: 100), 0.5, accuracy: 1e-9)
+    // "warmup:N+…" starts at 1 % of the base rate and rises, also for small base rates (Adam's 1e-3).
+    let parsed = LearningRateSchedule.parse("warmup:100+constant")!
+    XCTAssertEqual(parsed.rate(base: 0.001, iteration: 0, epoch: 0, total: 1000), 0.00001, accuracy: 1e-12)
+    XCTAssertLessThan(parsed.rate(base: 0.001, iteration: 50, epoch: 0, total: 1000), 0.001)
+    XCTAssertEqual(parsed.rate(base: 0.001, iteration: 100, epoch: 0, total: 1000), 0.001, accuracy: 1e-12)
     XCTAssertEqual(LearningRateSchedule.parse("step:60,80"), .step(milestones: [60, 80], gamma: 0.1))
   }
 }

@@ -31,6 +31,32 @@ final class PlanFormatTests: XCTestCase {
     for cell in cells { for d in cell.dependencies { XCTAssertLessThan(byID[d]!.stage, cell.stage) } }
   }
 
+  func testStudyPlanOrdersClaimOneFirstAndAttacksEachF4Model() throws {
+    let config = ModelConfig(architecture: "resnet", inputShape: [1, 28, 28], numClasses: 10, width: 4, depth: 8)
+    var grid = try PaperGrid(tasks: [RotationTask(), try JigsawTask()], model: config)
+    grid.seeds = [0, 1]
+    grid.includeTaskEnsemble = true
+    grid.includeModelEnsemble = true
+    grid.studyName = "study"
+    grid.autoAttackImages = 100
+    let cells = grid.planCells()
+    let ids = cells.map(\.id)
+    XCTAssertEqual(Set(ids).count, ids.count, "cell ids are unique")
+    // Claim 1 per seed: 4 pretrainings + 3 F4 (none, rotation P2/P3 … jigsaw P2/P3 → 5 F4); then 5 AA per seed.
+    let claimOne = cells.prefix(while: \.isClaimOne)
+    XCTAssertEqual(claimOne.count, 2 * (4 + 5))
+    XCTAssertTrue(claimOne.allSatisfy { $0.kind == .pretrain || $0.finetuning == "F4" })
+    let attacks = cells.dropFirst(claimOne.count).prefix { $0.kind == .autoattack }
+    XCTAssertEqual(attacks.count, 2 * 5)
+    XCTAssertEqual(attacks.first?.id, "s0-none-P1F4-AA")
+    XCTAssertEqual(attacks.first?.dependencies, ["s0-none-P1F4"])
+    XCTAssertEqual(attacks.first?.settings["autoattack_images"], "100")
+    XCTAssertEqual(cells.count, grid.plannedRuns + attacks.count, "every training cell is still there")
+    XCTAssertFalse(cells.dropFirst(claimOne.count + attacks.count).contains { $0.isClaimOne || $0.kind == .autoattack })
+    let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+    for cell in cells { for d in cell.dependencies { XCTAssertLessThan(position[d]!, position[cell.id]!, "\(d) before \(cell.id)") } }
+  }
+
   func testLockClaimRefusesLiveOwnerAndTakesOverDeadOne() throws {
     let dir = NSTemporaryDirectory() + "aegis-lock-\(getpid())-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
