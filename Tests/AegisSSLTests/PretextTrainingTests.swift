@@ -26,20 +26,20 @@ final class PretextTrainingTests: XCTestCase {
 
   func testRotationTrainsAboveChance() throws {
     let score = try pretrainAndScore(RotationTask(), epochs: 3)
-    // Seed 0 with the defaults (Kaiming init, warm-up 32 of the 96 cosine steps): 0.662; one run
-    // each, 500 validation images: no warm-up 0.710, init "torch" + warm-up 0.768. The 10-seed
-    // spread was not measured yet (AEGIS_SEED_SWEEP=rotation); 0.55 is a guess, not a margin.
-    XCTAssertGreaterThan(score.accuracy, 0.55, "rotation: chance is 0.25")
+    // Seeds 0–9 with the defaults (AEGIS_SEED_SWEEP=rotation, 2026-12-02): 0.598–0.728, mean 0.658.
+    XCTAssertGreaterThan(score.accuracy, 0.45, "rotation: chance is 0.25")
   }
 
   func testJigsawTrainsAboveChance() throws {
     let score = try pretrainAndScore(try JigsawTask(), epochs: 3, trainCount: 4000)
-    XCTAssertGreaterThan(score.accuracy, 0.25, "jigsaw: chance 1/31, always predicting the identity 0.129")
+    // Seeds 0–9 (AEGIS_SEED_SWEEP=jigsaw): 0.324–0.432, mean 0.373.
+    XCTAssertGreaterThan(score.accuracy, 0.22, "jigsaw: chance 1/31, always predicting the identity 0.129")
   }
 
   func testSelfieTrainsAboveChance() throws {
     let score = try pretrainAndScore(try SelfieTask(), epochs: 2, lr: 0.01)
-    XCTAssertGreaterThan(score.accuracy, 0.35, "selfie: chance 0.25")
+    // Seeds 0–9 (AEGIS_SEED_SWEEP=selfie): 0.370–0.498, mean 0.442 (0.35 was 2 points under the worst).
+    XCTAssertGreaterThan(score.accuracy, 0.30, "selfie: chance 0.25")
   }
 
   /// The spread behind the thresholds (AEGIS_SEED_SWEEP=1, or a comma list of rotation,jigsaw,selfie).

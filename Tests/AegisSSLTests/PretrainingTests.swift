@@ -77,9 +77,9 @@ final class PretrainingTests: XCTestCase {
     }
     print(score)
     let ata = try XCTUnwrap(score.adversarialAccuracy)
-    // Same recipe as PretextTrainingTests' rotation test (one seed there: 0.662 with the defaults);
-    // its spread over seeds was not measured (AEGIS_SEED_SWEEP=rotation); chance is 0.25.
-    XCTAssertGreaterThan(score.accuracy, 0.5, "chance is 0.25")
+    // Same recipe as PretextTrainingTests' rotation test: seeds 0–9 gave 0.598–0.728 there
+    // (AEGIS_SEED_SWEEP=rotation); chance is 0.25.
+    XCTAssertGreaterThan(score.accuracy, 0.45, "chance is 0.25")
     XCTAssertLessThan(ata, score.accuracy)
     let again = try PretextEvaluation.evaluate(result.network, on: test, seed: 3)
     XCTAssertEqual(again.accuracy, score.accuracy, "same seed, same pretext batches")
