@@ -22,7 +22,9 @@ extension PlanCellRunner {
                              members: cell.kind == .modelEnsemble ? cell.dependencies : nil,
                              sa: row.standardAccuracy, nTest: test.count, ra: ["pgd20": row.robustAccuracy], curves: curves,
                              settings: cell.settings, cpuSeconds: cpuSeconds)
-    try createRecordsFolder()
+    // Plans written before records/ existed lack the folder.
+    try FileManager.default.createDirectory(atPath: (plan.recordPath(cell.id) as NSString).deletingLastPathComponent,
+                                            withIntermediateDirectories: true)
     try record.write(to: plan.recordPath(cell.id))
   }
 
@@ -40,9 +42,10 @@ extension PlanCellRunner {
     let cpuStart = processCPUSeconds()
     let worst = try RobustEvaluation.evaluate(model, on: subset, attacks: suite, batchSize: batch)
     let reference = try RobustEvaluation.evaluate(model, on: subset, attacks: [grid.evaluationAttack], batchSize: batch)
-    guard var record = try? JSONDecoder().decode(StudyRecord.self, from: Data(contentsOf: URL(fileURLWithPath: plan.recordPath(f4)))) else {
+    guard FileManager.default.fileExists(atPath: plan.recordPath(f4)) else {
       throw PlanError("cell \(cell.id): no study record of \(f4) at \(plan.recordPath(f4)) (the grid must name a study: grid(..., study: \"name\"))")
     }
+    var record = try StudyRecord.read(file: plan.recordPath(f4))
     // APGD-CE runs first, so its figure is APGD-CE alone; the others in the breakdown are
     // cumulative (each attacks what the previous left), so only the worst case is recorded.
     record.ra["apgd-ce-1k"] = worst.breakdown.first?.accuracy
@@ -54,10 +57,6 @@ extension PlanCellRunner {
     record.settings["autoattack_flags"] = worst.flags.joined(separator: " | ")
     record.settings["autoattack_cpu_seconds"] = String(format: "%.0f", processCPUSeconds() - cpuStart)
     try record.write(to: plan.recordPath(f4))
-  }
-
-  func createRecordsFolder() throws {
-    try FileManager.default.createDirectory(atPath: plan.path + "/records", withIntermediateDirectories: true)
   }
 }
 

@@ -87,18 +87,19 @@ public struct StudyRecord: Codable, Equatable, Sendable {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
       throw StudyError("cannot read the results directory \(directory): create it, or run the study plan first")
     }
-    var records: [StudyRecord] = []
-    for name in names.sorted() where name.hasSuffix(".json") {
-      let file = url.appendingPathComponent(name).path
-      let record: StudyRecord
-      do { record = try JSONDecoder().decode(StudyRecord.self, from: Data(contentsOf: URL(fileURLWithPath: file))) }
-      catch { throw StudyError("\(file): not a study cell record (\(error)); see the format in Sources/AegisSSL/StudyRecord.swift") }
-      try record.validate(file: file)
-      records.append(record)
-    }
+    let records = try names.sorted().filter { $0.hasSuffix(".json") }.map { try read(file: url.appendingPathComponent($0).path) }
     let duplicates = Dictionary(grouping: records, by: \.cell).filter { $0.value.count > 1 }.keys.sorted()
     if !duplicates.isEmpty { throw StudyError("\(directory): cell ids appear twice: \(duplicates.joined(separator: ", "))") }
     return records
+  }
+
+  /// Reads and validates one record file.
+  public static func read(file: String) throws -> StudyRecord {
+    let record: StudyRecord
+    do { record = try JSONDecoder().decode(StudyRecord.self, from: Data(contentsOf: URL(fileURLWithPath: file))) }
+    catch { throw StudyError("\(file): not a study cell record (\(error)); see the format in Sources/AegisSSL/StudyRecord.swift") }
+    try record.validate(file: file)
+    return record
   }
 
   /// Writes the record as pretty JSON, atomically (a crash never leaves half a file).

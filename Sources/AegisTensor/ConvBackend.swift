@@ -190,3 +190,10 @@ func uninitializedFloats(_ count: Int, _ fill: (UnsafeMutablePointer<Float>) -> 
     initialized = count
   }
 }
+
+/// `body` with the storage of `t` (nil when there is no tensor).
+@inline(__always)
+func withOptionalStorage<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+  guard let t else { return body(nil) }
+  return t.storage.withUnsafeBufferPointer { body($0.baseAddress) }
+}

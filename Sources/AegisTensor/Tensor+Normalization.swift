@@ -168,10 +168,3 @@ extension Tensor {
     return centered / (v + epsilon).sqrt() * gamma + beta
   }
 }
-
-/// `body` with the storage of `t` (nil when there is no tensor).
-@inline(__always)
-func withOptionalStorage<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-  guard let t else { return body(nil) }
-  return t.storage.withUnsafeBufferPointer { body($0.baseAddress) }
-}

@@ -8,12 +8,18 @@ import Foundation
 import XCTest
 
 final class PlanFormatTests: XCTestCase {
-  func testGridCellsHaveStagesAndDependencies() throws {
+  /// Rotation and jigsaw, seeds 0 and 1, with both ensembles.
+  func twoTaskGrid() throws -> PaperGrid {
     let config = ModelConfig(architecture: "resnet", inputShape: [1, 28, 28], numClasses: 10, width: 4, depth: 8)
     var grid = try PaperGrid(tasks: [RotationTask(), try JigsawTask()], model: config)
     grid.seeds = [0, 1]
     grid.includeTaskEnsemble = true
     grid.includeModelEnsemble = true
+    return grid
+  }
+
+  func testGridCellsHaveStagesAndDependencies() throws {
+    let grid = try twoTaskGrid()
     let cells = grid.planCells()
     // Per seed: 2 tasks × (P2, P3) pretrainings, (1 + 4) × 4 fine-tunings, 2 task-ensemble cells, 1 model ensemble.
     XCTAssertEqual(cells.count, 2 * (4 + 20 + 2 + 1))
@@ -32,11 +38,7 @@ final class PlanFormatTests: XCTestCase {
   }
 
   func testStudyPlanOrdersClaimOneFirstAndAttacksEachF4Model() throws {
-    let config = ModelConfig(architecture: "resnet", inputShape: [1, 28, 28], numClasses: 10, width: 4, depth: 8)
-    var grid = try PaperGrid(tasks: [RotationTask(), try JigsawTask()], model: config)
-    grid.seeds = [0, 1]
-    grid.includeTaskEnsemble = true
-    grid.includeModelEnsemble = true
+    var grid = try twoTaskGrid()
     grid.studyName = "study"
     grid.autoAttackImages = 100
     let cells = grid.planCells()

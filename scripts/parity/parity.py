@@ -187,9 +187,7 @@ def replay_pgd(model, case, A, k, x, y, chk, frozen_bn):
     chk.check(f"step {k} PGD final iterate", "pgd.x", A[f"{p}.final"], predicted, excuse)
     chk.check(f"step {k} training input = final PGD iterate (Madry; not the first fooling one)", "pgd.x",
               A[f"{p}.result"], A[f"{p}.final"])
-    with torch.no_grad():  # the attack must leave BN running statistics alone
-        for key, value in saved.items():
-            model.state_dict()[key].copy_(value)
+    restore_bn(model, saved)  # the attack must leave BN running statistics alone
     set_mode(model, True, frozen_bn)
     return A[f"{p}.result"]
 
@@ -272,15 +270,13 @@ FLIP_CANDIDATES = 8
 FLIP_NOISE = 1e-4  # |pre-activation| / max|pre-activations of its layer| that float32 cannot place
 
 
-def explain_by_one_flip(model, case, A, k, x, y, x_adv, params, trainable, attacked, chk, before, saved, first):
+def explain_by_relu_flips(model, case, A, k, x, y, x_adv, params, trainable, attacked, chk, before, saved, nominal, first):
     """A gradient difference that one or two ReLU units explain: pre-activations within float32
     noise of 0 (relative to their layer) that went the other way in Aegis. Tries the 8 units
     nearest to 0, alone and in pairs; accepted only if the whole step then agrees (a bug would
     not vanish by moving units at 1e-4 of their layer's scale). Otherwise the first difference
     stands."""
     candidates = []
-    restore_bn(model, saved)
-    nominal = step_gradients(model, case, A, k, x, y, x_adv, params, None)
     for c, z in enumerate(nominal["preactivations"]):
         rel = (z.abs() / z.abs().max().clamp_min(1e-30)).flatten()
         near = torch.topk(rel, min(FLIP_CANDIDATES, rel.numel()), largest=False)
@@ -298,8 +294,6 @@ def explain_by_one_flip(model, case, A, k, x, y, x_adv, params, trainable, attac
         chk.__dict__.update(trial.__dict__)
         chk.flips.append(f"step {k} " + " and ".join(f"ReLU call {c} unit {i} (|z| = {rel:.1e} of its layer's max)" for rel, c, i in units))
         return trial_result
-    restore_bn(model, saved)
-    step_gradients(model, case, A, k, x, y, x_adv, params, None)  # BN buffers as after the nominal step
     raise first
 
 
@@ -309,7 +303,7 @@ def restore_bn(model, saved):
             model.state_dict()[key].copy_(value)
 
 
-def perturbations(A, case, trainable):
+def perturbations(case, trainable):
     """Small wrong answers the harness must catch (--self-test): 1 % off one gradient, an
     SGD step without momentum, and, for attacked steps, training on the PGD start instead of
     the final iterate."""
@@ -353,8 +347,6 @@ def run_case(path, models, chk, perturb=None):
         x, y = images[idx].clone(), labels[idx]
         set_mode(model, case["step"] != "eval", frozen_bn)
         x_adv = replay_pgd(model, case, A, k, x, y, chk, frozen_bn) if attacked else None
-        if not attacked:
-            x.requires_grad_(True)
         if case["step"] == "rotation":
             lab = A[f"s{k}.rotation.labels"].long()
             rot = torch.stack([torch.rot90(x[i], int(lab[i]), (1, 2)) for i in range(x.shape[0])])
@@ -365,7 +357,7 @@ def run_case(path, models, chk, perturb=None):
         try:
             check_step(chk, A, k, trainable, attacked, nominal)
         except Divergence as first:
-            nominal = explain_by_one_flip(model, case, A, k, x, y, x_adv, params, trainable, attacked, chk, before, saved, first)
+            nominal = explain_by_relu_flips(model, case, A, k, x, y, x_adv, params, trainable, attacked, chk, before, saved, nominal, first)
         for p, g in zip(params, nominal["grads"]):
             p.grad = g
         opt.step()
@@ -383,7 +375,7 @@ def self_test(path, name, models, args):
     f = safe_open(path, "pt")
     case, trainable = json.loads(f.metadata()["parity.case"]), json.loads(f.metadata()["parity.trainable"])
     missed = 0
-    for what, apply in perturbations(None, case, trainable):
+    for what, apply in perturbations(case, trainable):
         try:
             run_case(path, models, Checker(args.rtol, args.atol, args.floor), perturb=apply)
             print(f"MISSED {name}: the harness accepted a wrong answer ({what})")
