@@ -11,13 +11,22 @@ enum Parallel {
     return max(1, min(8, ProcessInfoCores.count))
   }()
 
-  /// Keeps large freed blocks in the heap instead of returning them to the OS: training
-  /// allocates and frees the same big activations every step, and fresh pages from mmap cost a
-  /// page fault each (glibc's default hands every block over 128 KiB back to the OS).
+  /// Keeps freed activation buffers inside the process, so a training or attack step in steady
+  /// state reuses the previous step's memory instead of asking the OS for fresh pages (each
+  /// costs a page fault and zeroing). glibc gives memory back in three ways, each disabled here:
+  /// blocks over the mmap threshold are mapped and unmapped one by one (raised to 32 MiB, its
+  /// maximum: a larger value is rejected, which is what the first version of this function did,
+  /// leaving the 128 KiB default pinned); the heap top is trimmed (threshold 1 GiB); and a
+  /// thread arena's sub-heap that becomes empty is unmapped whole — the interpreter runs on a
+  /// secondary thread (LargeStack), so its tensors live in such arenas — which the top pad
+  /// prevents. Measured on `aegis run` of a PreActResNet-8 training (60 steps, six runs): 4 of 6
+  /// runs faulted 3,000–6,300 pages per step before, all six ≈ 80–100 after
+  /// (SteadyStateMemoryTests, docs/performance.md "Memory").
   static func configureAllocator() {
     #if os(Linux)
-    _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD
-    _ = glibcMallopt(-1, 1 << 30)  // M_TRIM_THRESHOLD
+    _ = glibcMallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD (glibc's maximum)
+    _ = glibcMallopt(-1, 1 << 30)   // M_TRIM_THRESHOLD
+    _ = glibcMallopt(-2, 64 << 20)  // M_TOP_PAD
     #endif
   }
 
