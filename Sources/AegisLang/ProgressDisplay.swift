@@ -16,8 +16,8 @@ public enum ProgressDisplay {
     let fraction = Double(p.batch) / Double(max(p.batches, 1))
     let filled = Int((fraction * Double(width)).rounded())
     let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-    return String(format: "%@epoch %d/%d [%@] %3d%%  loss %.3f  acc %.3f  ETA %@",
-                  label.isEmpty ? "" : label + " ", p.epoch, p.epochs, bar, Int(fraction * 100), p.loss, p.accuracy,
+    return String(format: "%@epoch %d/%d [%@] %3d%%  loss %.3f  %@ %.3f  ETA %@",
+                  label.isEmpty ? "" : label + " ", p.epoch, p.epochs, bar, Int(fraction * 100), p.loss, p.accuracyName, p.accuracy,
                   clock(p.remaining))
   }
 
@@ -39,8 +39,8 @@ public enum ProgressDisplay {
 
   /// `epoch 1/2  loss 0.6312  acc 0.7750  val_acc 0.8240  (0:41 elapsed)` + a warning line.
   static func epochLine(_ label: String, _ p: TrainingProgress, _ metrics: [String: Double]) -> String {
-    var line = String(format: "%@epoch %d/%d  loss %.4f  acc %.4f", label.isEmpty ? "" : label + " ",
-                      p.epoch, p.epochs, p.loss, p.accuracy)
+    var line = String(format: "%@epoch %d/%d  loss %.4f  %@ %.4f", label.isEmpty ? "" : label + " ",
+                      p.epoch, p.epochs, p.loss, p.accuracyName, p.accuracy)
     for key in metrics.keys.sorted() where key.hasPrefix("val_") {
       line += String(format: "  %@ %.4f", key, metrics[key] ?? .nan)
     }

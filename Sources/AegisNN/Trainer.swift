@@ -37,6 +37,9 @@ public struct TrainingProgress {
   /// (loss, acc, val_acc…) and the plateau/divergence warning if it failed to learn.
   public var epochMetrics: [String: Double]? = nil
   public var warning: String? = nil
+  /// What `accuracy` counts, as printed: "acc" (the training inputs), or "adv_acc" when the
+  /// loop scores the adversarial inputs it trains on (P3 pretraining), which can be below chance.
+  public var accuracyName = "acc"
 
   public init(epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Double, accuracy: Double, elapsed: Double, remaining: Double) {
     self.epoch = epoch; self.epochs = epochs; self.batch = batch; self.batches = batches
@@ -128,7 +131,8 @@ public enum Trainer {
 
   /// Notes a failed-to-learn warning in the history and sends the end-of-epoch report.
   public static func reportEpoch(_ history: History, _ metrics: [String: Double], startLoss: Double, kaimingAlready: Bool = false,
-                                 epoch: Int, of epochs: Int, batches: Int, elapsed: Double, progress: ((TrainingProgress) -> Void)?) {
+                                 accuracyName: String = "acc", epoch: Int, of epochs: Int, batches: Int, elapsed: Double,
+                                 progress: ((TrainingProgress) -> Void)?) {
     let warning = TrainingHealth.warning(startLoss: startLoss, epochLoss: metrics["loss"] ?? .nan, kaimingAlready: kaimingAlready)
     // The run's warning is its last epoch's: a run that learned late is not flagged.
     history.settings["warning"] = warning.map { "epoch \(epoch): " + $0 }
@@ -138,6 +142,7 @@ public enum Trainer {
     report.startLoss = startLoss
     report.epochMetrics = metrics
     report.warning = warning
+    report.accuracyName = accuracyName
     progress(report)
   }
 

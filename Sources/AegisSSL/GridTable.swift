@@ -3,6 +3,7 @@
 // seeds; printed like the paper's P×F table, exported as CSV and JSON with every setting, and as
 // SA-vs-RA points for a scatter plot (Figure 1, whose marker size is the epochs to best RA).
 
+import AegisRobust
 import Foundation
 
 /// Mean and sample standard deviation (n − 1; 0 for a single value) over seeds.
@@ -129,7 +130,8 @@ public struct GridTable: Codable, Sendable, CustomStringConvertible {
       for f in fs {
         guard let r = row(parts[0], p, f) else { line += "| " + String(repeating: " ", count: block); continue }
         let ep = r.epochsToBestRobust.map { String(format: "%.1f", $0.mean) } ?? "-"
-        line += "| " + r.standardAccuracy.formatted().padding(toLength: 12, withPad: " ", startingAt: 0)
+        let sa = r.standardAccuracy.formatted() + (isNearChance(r) ? "!" : "")
+        line += "| " + sa.padding(toLength: 12, withPad: " ", startingAt: 0)
           + r.robustAccuracy.formatted().padding(toLength: 12, withPad: " ", startingAt: 0) + ep.padding(toLength: block - 24, withPad: " ", startingAt: 0)
       }
       lines.append(line)
@@ -137,12 +139,31 @@ public struct GridTable: Codable, Sendable, CustomStringConvertible {
     let seeds = Set(cells.map(\.seed)).count
     lines.append("mean ± std over \(seeds) seed\(seeds == 1 ? "" : "s"); RA under \(settings["evaluation_attack"] ?? "the evaluation attack"); "
       + "ep = fine-tuning epochs to the best validation RA; test n = \(settings["test_examples"] ?? "?")")
+    // RA of a model that did not learn is 0 % or noise, not robustness: flagged where shown.
+    if all.contains(where: isNearChance) {
+      lines.append(String(format: "! SA near chance (%.0f%%): those models did not learn, so their RA means nothing — train longer or on more images",
+                          chanceAccuracy * 100))
+    }
     // A table collected from an unfinished plan says so (aegis grid collect).
     if let partial = settings["partial"] { lines.append("PARTIAL: " + partial) }
     return lines.joined(separator: "\n")
   }
 
   public var description: String { table() }
+
+  /// 1 / classes, from the model recipe in the settings (10 classes when it does not say).
+  public var chanceAccuracy: Double {
+    let recipe = settings["model"] ?? ""
+    guard let range = recipe.range(of: #""numClasses":\s*\d+"#, options: .regularExpression),
+          let classes = Int(recipe[range].split(separator: ":").last!.trimmingCharacters(in: .whitespaces)), classes > 0
+    else { return 0.1 }
+    return 1 / Double(classes)
+  }
+
+  /// Whether a cell's mean SA is so close to chance that its RA says nothing (SanityChecks' rule).
+  public func isNearChance(_ row: GridRow) -> Bool {
+    SanityChecks.isNearChance(row.standardAccuracy.mean, chance: chanceAccuracy)
+  }
 
   /// One CSV line per cell and seed, followed by every setting as `setting.<key>` columns.
   public func csv() -> String {

@@ -24,6 +24,8 @@ struct PretextTrainingLoop {
   let label: String
   /// Whether the trained models already use Kaiming init (the plateau hint then omits it).
   var kaimingAlready = false
+  /// How progress names the steps' accuracy ("adv_acc" when the steps score adversarial inputs).
+  var accuracyName = "acc"
 
   /// Runs the epochs; `step` computes a batch's loss from its images and the loop's generator.
   func run(on data: Dataset, step: (Tensor, inout RandomGenerator) throws -> Step,
@@ -63,9 +65,11 @@ struct PretextTrainingLoop {
           iteration += 1
           if let progress {
             let elapsed = Date().timeIntervalSince(start)
-            progress(TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batchIndex, batches: batchesPerEpoch,
-                                      loss: lossSum / Double(inputs), accuracy: Double(correct) / Double(max(seen, 1)),
-                                      elapsed: elapsed, remaining: elapsed / Double(iteration) * Double(total - iteration)))
+            var report = TrainingProgress(epoch: epoch, epochs: options.epochs, batch: batchIndex, batches: batchesPerEpoch,
+                                          loss: lossSum / Double(inputs), accuracy: Double(correct) / Double(max(seen, 1)),
+                                          elapsed: elapsed, remaining: elapsed / Double(iteration) * Double(total - iteration))
+            report.accuracyName = accuracyName
+            progress(report)
           }
         }
         var metrics: [String: Double] = [
@@ -78,7 +82,7 @@ struct PretextTrainingLoop {
           for (k, v) in try evaluation(epoch) { metrics[k] = v }
         }
         history.append(EpochRecord(epoch: epoch, metrics: metrics))
-        Trainer.reportEpoch(history, metrics, startLoss: startLoss.value, kaimingAlready: kaimingAlready, epoch: epoch, of: options.epochs,
+        Trainer.reportEpoch(history, metrics, startLoss: startLoss.value, kaimingAlready: kaimingAlready, accuracyName: accuracyName, epoch: epoch, of: options.epochs,
                             batches: batchesPerEpoch, elapsed: Date().timeIntervalSince(start), progress: progress)
       }
     }

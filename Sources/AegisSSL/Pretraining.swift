@@ -100,6 +100,7 @@ public enum Pretraining {
       var loop = PretextTrainingLoop(parameters: network.trainableParameters, layers: network.layers,
                                      options: options.training, label: label)
       loop.kaimingAlready = copy.config.initialization == .kaiming
+      if mode == .adversarial { loop.accuracyName = "adv_acc" }
       history = try loop.run(on: data, step: step(network, mode, attack, options),
                              evaluation: validation(network, options), progress: progress)
     }

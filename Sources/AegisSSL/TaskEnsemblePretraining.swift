@@ -63,6 +63,7 @@ public enum TaskEnsemblePretraining {
     var loop = PretextTrainingLoop(parameters: parameters, layers: [copy] + networks.map { $0.head as Layer },
                                    options: options.training, label: copy.label)
     loop.kaimingAlready = copy.config.initialization == .kaiming
+    if attack != nil { loop.accuracyName = "adv_acc" }  // the steps score the attacked inputs
     let history = try loop.run(on: data, step: step(networks, attack, options),
                                evaluation: validation(networks, options), progress: progress)
     history.settings = settings(tasks, attack, options)

@@ -31,6 +31,19 @@ final class TrainingWarningTests: XCTestCase {
     XCTAssertFalse(lines.joined().contains("warning"), "\(lines)")
   }
 
+  func testAdversarialPretrainingNamesItsAccuracyAdversarial() {
+    // P3 scores the attacked pretext inputs it trains on (below chance is possible); P2 the clean ones.
+    let lines = output(data + """
+      net = resnet(depth: 8, width: 4, data: d)
+      p3 = pretrain(net, d, task: rotation(), attack: pgd(eps: 0.1, steps: 2), epochs: 1, batch: 128)
+      p2 = pretrain(net, d, task: rotation(), epochs: 1, batch: 128)
+      """)
+    let epochLines = lines.filter { $0.contains("epoch 1/1") }
+    XCTAssertEqual(epochLines.count, 2, "\(lines)")
+    XCTAssertTrue(epochLines[0].contains("adv_acc 0."), epochLines[0])
+    XCTAssertTrue(epochLines[1].contains("  acc 0.") && !epochLines[1].contains("adv_acc"), epochLines[1])
+  }
+
   func testSanityAndEvaluateCallAModelAtChanceUntrained() {
     let lines = output("""
       t = fashion_mnist("test", limit: 100)

@@ -61,6 +61,23 @@ final class PaperGridTests: XCTestCase {
     XCTAssertEqual(table.settings["train_examples"], "192")
   }
 
+  func testTableFlagsCellsWhoseModelsAreNearChance() {
+    func cell(_ row: String, _ sa: Double, seed: UInt64) -> GridCell {
+      GridCell(row: row, pretraining: .noPretraining, finetuning: .f4, seed: seed, standardAccuracy: sa, robustAccuracy: 0,
+               epochsToBestRobust: 1, seconds: 1, pretrainingSeconds: 0)
+    }
+    let model = #"{"architecture":"resnet","numClasses":10,"width":8}"#
+    let learned = GridTable(settings: ["model": model], cells: [cell("none", 0.81, seed: 0), cell("none", 0.79, seed: 1)])
+    XCTAssertFalse(learned.table().contains("near chance"))
+    let untrained = GridTable(settings: ["model": model], cells: [cell("none", 0.17, seed: 0), cell("none", 0.21, seed: 1)])
+    XCTAssertTrue(untrained.table().contains("19.00±2.83!"), untrained.table())
+    XCTAssertTrue(untrained.table().contains("! SA near chance (10%)"))
+    // Four classes: chance 25 %, so 30 % is near it.
+    let fourWay = GridTable(settings: ["model": #"{"numClasses": 4}"#], cells: [cell("none", 0.30, seed: 0)])
+    XCTAssertEqual(fourWay.chanceAccuracy, 0.25)
+    XCTAssertTrue(fourWay.table().contains("near chance (25%)"))
+  }
+
   func testGridWithEnsembleRows() throws {
     var grid = try tinyGrid([RotationTask(), try JigsawTask()])
     grid.pretrainings = [.adversarial]
