@@ -132,7 +132,7 @@ private let trainBuiltin = Builtin(
   let label = args.has("attack") ? "adversarial training" : "training"
   let history = try runTraining(interp) {
     try Trainer.train(model, on: data, options: options, label: model.label, loss: loss, evaluation: evaluation,
-                      progress: ProgressDisplay.callback(label: "", output: interp.output))
+                      accuracyName: args.has("attack") ? "adv_acc" : "acc", progress: ProgressDisplay.callback(label: "", output: interp.output))
   }
   history.settings["recipe"] = "\(label), \(options.epochs) epochs, lr \(options.learningRate), batch \(options.batchSize), \(options.schedule.label), warm-up \(options.warmupSteps(total: options.epochs * ((data.count + options.batchSize - 1) / options.batchSize))) steps, seed \(options.seed)"
   if let a = try args.optionalObject("attack", as: AttackObject.self) { history.settings["attack"] = a.attack.description }

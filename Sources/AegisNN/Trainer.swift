@@ -70,10 +70,11 @@ public struct TrainingInterrupted: Error, CustomStringConvertible {
 }
 
 public enum Trainer {
-  /// Trains `model` in place and returns its history.
+  /// Trains `model` in place and returns its history. `accuracyName` is how progress names the
+  /// accuracy of the logits `loss` returns ("adv_acc" when they are of adversarial inputs).
   public static func train(
     _ model: Model, on data: Dataset, options: TrainingOptions, label: String = "train",
-    loss: BatchLoss = standardLoss, evaluation: EpochEvaluation? = nil,
+    loss: BatchLoss = standardLoss, evaluation: EpochEvaluation? = nil, accuracyName: String = "acc",
     progress: ((TrainingProgress) -> Void)? = nil
   ) throws -> History {
     let history = History(label: label)
@@ -108,10 +109,12 @@ public enum Trainer {
         iteration += 1
         if let progress {
           let elapsed = Date().timeIntervalSince(start)
-          progress(TrainingProgress(
+          var report = TrainingProgress(
             epoch: epoch, epochs: options.epochs, batch: batchIndex, batches: batchesPerEpoch,
             loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen), elapsed: elapsed,
-            remaining: elapsed / Double(iteration) * Double(total - iteration)))
+            remaining: elapsed / Double(iteration) * Double(total - iteration))
+          report.accuracyName = accuracyName
+          progress(report)
         }
       }
       var metrics: [String: Double] = [
@@ -123,7 +126,8 @@ public enum Trainer {
         for (k, v) in try evaluation(model, epoch) { metrics[k] = v }
       }
       history.append(EpochRecord(epoch: epoch, metrics: metrics))
-      reportEpoch(history, metrics, startLoss: startLoss.value, kaimingAlready: model.config.initialization == .kaiming, epoch: epoch, of: options.epochs,
+      reportEpoch(history, metrics, startLoss: startLoss.value, kaimingAlready: model.config.initialization == .kaiming,
+                  accuracyName: accuracyName, epoch: epoch, of: options.epochs,
                   batches: batchesPerEpoch, elapsed: Date().timeIntervalSince(start), progress: progress)
     }
     return history

@@ -122,7 +122,8 @@ public enum FineTuning {
       }
     }
     let loss = attack.map { AdversarialTraining.loss(attack: $0, objective: options.objective, batchNormInTrainMode: options.batchNormInTrainMode, earlyStop: options.earlyStop) } ?? standardLoss
-    let history = try Trainer.train(model, on: data, options: options.training, label: model.label, loss: loss, evaluation: evaluation, progress: progress)
+    let history = try Trainer.train(model, on: data, options: options.training, label: model.label, loss: loss, evaluation: evaluation,
+                                    accuracyName: attack == nil ? "acc" : "adv_acc", progress: progress)
     history.settings = settings(variant, attack, evaluationAttack, validation, options)
     return FineTuningResult(variant: variant, model: model, bestModel: tracker.model ?? model,
                             bestEpoch: tracker.epoch ?? options.training.epochs, bestRobustAccuracy: tracker.robustAccuracy,

@@ -31,15 +31,18 @@ final class TrainingWarningTests: XCTestCase {
     XCTAssertFalse(lines.joined().contains("warning"), "\(lines)")
   }
 
-  func testAdversarialPretrainingNamesItsAccuracyAdversarial() {
+  func testAdversarialPretrainingAndTrainingNameTheirAccuracyAdversarial() {
     // P3 scores the attacked pretext inputs it trains on (below chance is possible); P2 the clean ones.
     let lines = output(data + """
       net = resnet(depth: 8, width: 4, data: d)
       p3 = pretrain(net, d, task: rotation(), attack: pgd(eps: 0.1, steps: 2), epochs: 1, batch: 128)
       p2 = pretrain(net, d, task: rotation(), epochs: 1, batch: 128)
+      m = mlp(width: 16, depth: 1, seed: 1)
+      h = train(m, d, epochs: 1, attack: pgd(eps: 0.1, steps: 2))
       """)
     let epochLines = lines.filter { $0.contains("epoch 1/1") }
-    XCTAssertEqual(epochLines.count, 2, "\(lines)")
+    XCTAssertEqual(epochLines.count, 3, "\(lines)")
+    XCTAssertTrue(epochLines[2].contains("adv_acc 0."), "adversarial training: \(epochLines[2])")
     XCTAssertTrue(epochLines[0].contains("adv_acc 0."), epochLines[0])
     XCTAssertTrue(epochLines[1].contains("  acc 0.") && !epochLines[1].contains("adv_acc"), epochLines[1])
   }
