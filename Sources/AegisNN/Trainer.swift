@@ -38,7 +38,8 @@ public struct TrainingProgress {
   public var epochMetrics: [String: Double]? = nil
   public var warning: String? = nil
   /// What `accuracy` counts, as printed: "acc" (the training inputs), or "adv_acc" when the
-  /// loop scores the adversarial inputs it trains on (P3 pretraining), which can be below chance.
+  /// loop scores the adversarial inputs it trains on (adversarial training, P3 pretraining),
+  /// which can be below chance.
   public var accuracyName = "acc"
 
   public init(epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Double, accuracy: Double, elapsed: Double, remaining: Double) {
