@@ -42,7 +42,8 @@ func gridPlan(_ grid: PaperGrid, train: Dataset, test: Dataset, _ args: BoundArg
   if let session = PlanSession.cell {
     let (plan, id) = (session.plan, session.id)
     do {
-      let runner = try PlanCellRunner(grid: grid, plan: plan, train: train, test: test)
+      var runner = try PlanCellRunner(grid: grid, plan: plan, train: train, test: test)
+      runner.log = interp.output
       let result = try runner.run(id, progress: ProgressDisplay.callback(label: id, output: interp.output))
       ProgressDisplay.finishLine?()
       if let row = result.cell {

@@ -40,7 +40,10 @@ extension PlanCellRunner {
     let suite = try AutoAttackSuite.standard(epsilon: epsilon, seed: cell.seed, targets: min(9, max(model.numClasses - 1, 1)))
     let batch = grid.finetuneTraining.batchSize
     let cpuStart = processCPUSeconds()
-    let worst = try RobustEvaluation.evaluate(model, on: subset, attacks: suite, batchSize: batch)
+    // One log line per attack: the suite can run for an hour with nothing else to show.
+    let stage: (String) -> Void = { [log] line in log?("cell \(cell.id): " + line) }
+    stage("AutoAttack (\(suite.map(\.name).joined(separator: ", "))) on \(subset.count) test images")
+    let worst = try RobustEvaluation.evaluate(model, on: subset, attacks: suite, batchSize: batch, progress: stage)
     let reference = try RobustEvaluation.evaluate(model, on: subset, attacks: [grid.evaluationAttack], batchSize: batch)
     guard FileManager.default.fileExists(atPath: plan.recordPath(f4)) else {
       throw PlanError("cell \(cell.id): no study record of \(f4) at \(plan.recordPath(f4)) (the grid must name a study: grid(..., study: \"name\"))")

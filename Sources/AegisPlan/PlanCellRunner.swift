@@ -14,6 +14,8 @@ public struct PlanCellRunner {
   public let grid: PaperGrid
   public let plan: PlanDirectory
   let train: Dataset, validation: Dataset, test: Dataset
+  /// Where long evaluations report their stages (the cell's log), besides training progress.
+  public var log: ((String) -> Void)? = nil
 
   /// `train`/`test` are the data the script passed to `grid` (split here as `run` splits them).
   public init(grid: PaperGrid, plan: PlanDirectory, train: Dataset, test: Dataset) throws {

@@ -34,7 +34,10 @@ public struct RobustnessReport: CustomStringConvertible {
 
 public enum RobustEvaluation {
   /// Evaluates `classifier` on `data` under `attacks` (each only on still-robust points).
-  public static func evaluate(_ classifier: Classifier, on data: Dataset, attacks: [Attack], batchSize: Int = 256) throws -> RobustnessReport {
+  /// `progress` hears one line per finished attack (what is still robust, and how long it took),
+  /// for runs long enough that silence would look like a hang (AutoAttack on 1,000 images).
+  public static func evaluate(_ classifier: Classifier, on data: Dataset, attacks: [Attack], batchSize: Int = 256,
+                              progress: ((String) -> Void)? = nil) throws -> RobustnessReport {
     var robust = try cleanCorrect(classifier, data, batchSize: batchSize)
     let clean = Double(robust.filter { $0 }.count) / Double(max(data.count, 1))
     var report = RobustnessReport(model: classifier.label, examples: data.count, cleanAccuracy: clean, breakdown: [], individual: [:], flags: [])
@@ -45,6 +48,8 @@ public enum RobustEvaluation {
       var alone = cleanRobust
       for i in broken { robust[i] = false; alone[i] = false }
       report.breakdown.append((attack.name, attack.description, Double(robust.filter { $0 }.count) / Double(max(data.count, 1)), Date().timeIntervalSince(start)))
+      progress?(String(format: "%@: %d of %d still robust (%.1f%%) after %.0f s", attack.name, robust.filter { $0 }.count, data.count,
+                       100 * Double(robust.filter { $0 }.count) / Double(max(data.count, 1)), Date().timeIntervalSince(start)))
     }
     report.flags = SanityChecks.flags(for: report, classes: classifier.numClasses)
     return report

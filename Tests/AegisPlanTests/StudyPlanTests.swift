@@ -28,9 +28,15 @@ final class StudyPlanTests: XCTestCase {
     let plan = try PlanDirectory.open(dir + "/plan")
     let ids = try plan.manifest().cells
     XCTAssertEqual(ids, ["s0-rotation-P3", "s0-none-P1F4", "s0-rotation-P3F4", "s0-none-P1F4-AA", "s0-rotation-P3F4-AA"])
+    var attackLog = ""
     for id in ["s0-none-P1F4", "s0-none-P1F4-AA"] {
       let (status, output) = try PlanFixture.run(["cell", "plan", id], in: dir, timeout: 300)
       XCTAssertEqual(status, 0, output)
+      attackLog = output
+    }
+    // The AutoAttack cell logs each attack as it finishes (it is silent for an hour otherwise).
+    for attack in ["APGD-CE", "Square-5000"] {
+      XCTAssertTrue(attackLog.contains("cell s0-none-P1F4-AA: \(attack)") && attackLog.contains("still robust"), attackLog)
     }
     let records = try StudyRecord.load(directory: dir + "/plan/records")
     XCTAssertEqual(records.map(\.cell), ["s0-none-P1F4"])
