@@ -1,6 +1,9 @@
 // Ctrl-C. The SIGINT handler only touches atomics and write(2), so it is async-signal-safe:
 // - while a command runs it asks the running work to stop (`Cancellation.request()`), and a
 //   second Ctrl-C within 2 s of the first, with the command still running, exits hard (130);
+//   a second SIGINT within 100 ms is the same interrupt delivered twice, not a second key press
+//   (`timeout -s INT` signals its child and then the child's process group; `aegis grid run`
+//   forwards SIGINT to cells that already got the terminal's), so it is ignored;
 // - while the REPL waits for input it writes one byte to a self-pipe, which the line editor
 //   polls next to stdin, so the prompt is cleared outside the handler (readline is not
 //   reentrant, and a flag alone could race with a blocking poll).
@@ -24,6 +27,8 @@ enum SignalHandling {
   private static let pipeRead = Atomic<Int32>(-1), pipeWrite = Atomic<Int32>(-1)
   /// How close together two Ctrl-C must be to exit hard.
   static let escalationWindow = 2_000_000_000
+  /// Closer than this, a second SIGINT is the first one delivered again (no one types that fast).
+  static let duplicateWindow = 100_000_000
 
   /// Installs the handler. Touches every static first: lazy global initialization is not
   /// signal-safe, so it must not happen for the first time inside the handler.
@@ -85,7 +90,9 @@ private func handleInterrupt(_: Int32) {
   var t = timespec()
   clock_gettime(CLOCK_MONOTONIC, &t)
   let now = t.tv_sec * 1_000_000_000 + t.tv_nsec
-  if Cancellation.isRequested, now - SignalHandling.lastInterruptTime < SignalHandling.escalationWindow {
+  let sinceLast = now - SignalHandling.lastInterruptTime
+  if Cancellation.isRequested, sinceLast < SignalHandling.duplicateWindow { return }
+  if Cancellation.isRequested, sinceLast < SignalHandling.escalationWindow {
     let message: StaticString = "\naegis: interrupted twice, exiting\n"
     _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
     _exit(130)

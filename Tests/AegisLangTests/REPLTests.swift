@@ -79,6 +79,21 @@ final class REPLTests: REPLTestCase {
     run(t, "print x", expecting: "5\n")
   }
 
+  func testOneInterruptDeliveredTwiceStopsTheCommandButNotTheSession() throws {
+    // `timeout -s INT`, or a runner forwarding the terminal's SIGINT, delivers one interrupt twice
+    // within microseconds; only a second key press (≥ 100 ms later, within 2 s) exits hard.
+    let t = try startREPL()
+    run(t, "x = 5")
+    t.send("while true { y = 1 }\n")
+    t.idle(1.0)
+    kill(t.pid, SIGINT)
+    kill(t.pid, SIGINT)
+    XCTAssertTrue(t.expect("interrupted"), t.text)
+    XCTAssertTrue(t.expect("aegis> "), t.text)
+    XCTAssertFalse(t.text.contains("interrupted twice"), t.text)
+    run(t, "print x", expecting: "5\n")
+  }
+
   func testControlCInterruptsTraining() throws {
     guard FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") else {
       throw XCTSkip("Fashion-MNIST not installed in /usr/share/datasets/fashion-mnist")
