@@ -151,8 +151,12 @@ public struct StudyReport {
     if !split.isEmpty { out.append(""); out.append("Where the attack changes the verdict: " + split.joined(separator: "; ") + ".") }
     if let f = figure1 { out.append(""); out.append("![Figure 1: SA vs RA (PGD-20), 95% intervals](\(f))") }
     if let f = curvesFigure { out.append(""); out.append("![Claim 2: validation RA per fine-tuning epoch, mean over seeds](\(f))") }
-    let cpu = records.compactMap(\.cpuSeconds).reduce(0, +)
-    if cpu > 0 { out.append(""); out.append(String(format: "CPU time recorded in the cells: %.1f CPU-hours.", cpu / 3600)) }
+    // An AutoAttack cell adds its own CPU time to its F4 cell's record.
+    let cpu = records.map { ($0.cpuSeconds ?? 0) + (Double($0.settings["autoattack_cpu_seconds"] ?? "") ?? 0) }.reduce(0, +)
+    if cpu > 0 {
+      out.append("")
+      out.append(String(format: "CPU time recorded in the cells: %.1f CPU-hours (fine-tuning, ensembles and AutoAttack; pretraining cells record wall time only).", cpu / 3600))
+    }
     return out.joined(separator: "\n")
   }
 

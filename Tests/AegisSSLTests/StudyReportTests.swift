@@ -43,6 +43,15 @@ final class StudyReportTests: XCTestCase {
     XCTAssertEqual(report.scatter.count, 3)
   }
 
+  func testCPUTimeCountsFineTuningAndAutoAttack() {
+    func cell(_ id: String, cpu: Double, attackCPU: String?) -> StudyRecord {
+      StudyRecord(study: "unit", cell: id, task: "none", pretraining: "P1", finetuning: "F4", seed: 0, sa: 0.8, nTest: 100,
+                  ra: ["pgd20": 0.7], curves: nil, settings: attackCPU.map { ["autoattack_cpu_seconds": $0] } ?? [:], cpuSeconds: cpu)
+    }
+    let report = StudyReport(study: "unit", records: [cell("a", cpu: 3600, attackCPU: "1800"), cell("b", cpu: 1800, attackCPU: nil)])
+    XCTAssertTrue(report.markdown(figure1: nil, curvesFigure: nil).contains("CPU time recorded in the cells: 2.0 CPU-hours"))
+  }
+
   func testLoadValidatesAndSplices() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("study-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
