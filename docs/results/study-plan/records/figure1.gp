@@ -15,10 +15,10 @@ set ylabel 'robust accuracy (RA)'
 set grid
 unset key
 set offsets graph 0.05, graph 0.2, graph 0.1, graph 0.05
-set label 1 'P1F4' at 0.814,0.717 left offset character 1,0.5 front
+set label 1 'P1F4' at 0.819,0.7155 left offset character 1,0.5 front
 set label 2 'jigsaw P2F4' at 0.8267,0.7163 left offset character 1,0.5 front
 set label 3 'jigsaw P3F4' at 0.8347,0.7322 left offset character 1,0.5 front
-set label 4 'rotation P2F4' at 0.8173,0.7145 left offset character 1,0.5 front
+set label 4 'rotation P2F4' at 0.8197000000000001,0.7112 left offset character 1,0.5 front
 set label 5 'rotation P3F4' at 0.8372,0.7357 left offset character 1,0.5 front
 set label 6 'selfie P2F4' at 0.8189,0.7066 left offset character 1,0.5 front
 set label 7 'selfie P3F4' at 0.837,0.73 left offset character 1,0.5 front
