@@ -2,21 +2,19 @@
 # A single-node Slurm cluster on this machine, for trying `aegis grid submit --slurm` (and for
 # measuring it): munged, slurmctld and slurmd as root with a generated slurm.conf in DIR
 # (select/cons_tres, the CPUs and memory `slurmd -C` detects). The same set-up as the tests'
-# LocalSlurm.swift. Needs root and Debian's slurm-wlm and munge.
+# LocalSlurm.swift, which writes its slurm.conf with `config`. Needs root and Debian's slurm-wlm and munge.
 # usage: sudo scripts/local-slurm.sh start DIR     then: export SLURM_CONF=DIR/slurm.conf
 #        sudo scripts/local-slurm.sh stop DIR
+#        scripts/local-slurm.sh config DIR         only writes DIR/slurm.conf (the tests start
+#                                                  the daemons themselves, as their children)
 set -euo pipefail
-cmd=${1:?usage: local-slurm.sh start|stop DIR}
-dir=$(realpath -m "${2:?usage: local-slurm.sh start|stop DIR}")
+cmd=${1:?usage: local-slurm.sh start|stop|config DIR}
+dir=$(realpath -m "${2:?usage: local-slurm.sh start|stop|config DIR}")
 case "$cmd" in
-start)
-  mkdir -p "$dir"/{state,spool,munge} && chmod 700 "$dir" "$dir"/{state,spool,munge}
-  head -c 1024 /dev/urandom > "$dir/munge/munge.key" && chmod 400 "$dir/munge/munge.key"
-  /usr/sbin/munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
-    --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed"
+config)
   host=$(hostname -s)
   port=$((20000 + RANDOM % 20000))
-  node=$(/usr/sbin/slurmd -C | grep '^NodeName=')
+  node=$(/usr/sbin/slurmd -C | grep '^NodeName=' || echo "NodeName=$host CPUs=$(nproc)")
   cat > "$dir/slurm.conf" <<CONF
 ClusterName=aegislocal
 SlurmctldHost=$host
@@ -46,6 +44,13 @@ AccountingStorageType=accounting_storage/none
 $node State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
+  ;;
+start)
+  mkdir -p "$dir"/{state,spool,munge} && chmod 700 "$dir" "$dir"/{state,spool,munge}
+  head -c 1024 /dev/urandom > "$dir/munge/munge.key" && chmod 400 "$dir/munge/munge.key"
+  /usr/sbin/munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
+    --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed"
+  bash "$0" config "$dir"
   export SLURM_CONF="$dir/slurm.conf"
   /usr/sbin/slurmctld -i -f "$SLURM_CONF"
   /usr/sbin/slurmd -f "$SLURM_CONF"
@@ -61,5 +66,5 @@ stop)
     [ -f "$dir/$f" ] && kill "$(cat "$dir/$f")" 2>/dev/null || true
   done
   echo "stopped the daemons of $dir" ;;
-*) echo "usage: local-slurm.sh start|stop DIR" >&2; exit 64 ;;
+*) echo "usage: local-slurm.sh start|stop|config DIR" >&2; exit 64 ;;
 esac

@@ -47,9 +47,10 @@ public enum RobustEvaluation {
       let broken = try brokenBy(attack, classifier, data, among: robust, batchSize: batchSize)
       var alone = cleanRobust
       for i in broken { robust[i] = false; alone[i] = false }
-      report.breakdown.append((attack.name, attack.description, Double(robust.filter { $0 }.count) / Double(max(data.count, 1)), Date().timeIntervalSince(start)))
-      progress?(String(format: "%@: %d of %d still robust (%.1f%%) after %.0f s", attack.name, robust.filter { $0 }.count, data.count,
-                       100 * Double(robust.filter { $0 }.count) / Double(max(data.count, 1)), Date().timeIntervalSince(start)))
+      let left = robust.filter { $0 }.count, accuracy = Double(left) / Double(max(data.count, 1))
+      let seconds = Date().timeIntervalSince(start)
+      report.breakdown.append((attack.name, attack.description, accuracy, seconds))
+      progress?(String(format: "%@: %d of %d still robust (%.1f%%) after %.0f s", attack.name, left, data.count, accuracy * 100, seconds))
     }
     report.flags = SanityChecks.flags(for: report, classes: classifier.numClasses)
     return report

@@ -153,11 +153,11 @@ public struct GridTable: Codable, Sendable, CustomStringConvertible {
 
   /// 1 / classes, from the model recipe in the settings (10 classes when it does not say).
   public var chanceAccuracy: Double {
-    let recipe = settings["model"] ?? ""
-    guard let range = recipe.range(of: #""numClasses":\s*\d+"#, options: .regularExpression),
-          let classes = Int(recipe[range].split(separator: ":").last!.trimmingCharacters(in: .whitespaces)), classes > 0
+    struct Recipe: Decodable { let numClasses: Int }  // the one field of ModelConfig's JSON needed here
+    guard let json = settings["model"], let recipe = try? JSONDecoder().decode(Recipe.self, from: Data(json.utf8)),
+          recipe.numClasses > 0
     else { return 0.1 }
-    return 1 / Double(classes)
+    return 1 / Double(recipe.numClasses)
   }
 
   /// Whether a cell's mean SA is so close to chance that its RA says nothing (SanityChecks' rule).

@@ -70,46 +70,17 @@ final class LocalSlurm {
     }
   }
 
+  /// The cluster's slurm.conf comes from the script users start their own with
+  /// (`scripts/local-slurm.sh config DIR`: select/cons_tres, the node `slurmd -C` detects).
   func writeConfig() throws {
-    let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
-    // The node line of this machine's real hardware (CPUs, sockets, cores, memory).
-    let (_, detected) = try Self.capture("/usr/sbin/slurmd", ["-C"])
-    let node = detected.split(separator: "\n").first { $0.hasPrefix("NodeName=") }.map(String.init) ?? "NodeName=\(host) CPUs=\(ProcessInfo.processInfo.activeProcessorCount)"
-    let port = Int.random(in: 20000...40000)
-    let conf = """
-      ClusterName=aegistest
-      SlurmctldHost=\(host)
-      SlurmUser=root
-      SlurmdUser=root
-      SlurmctldPort=\(port)
-      SlurmdPort=\(port + 1)
-      AuthType=auth/munge
-      AuthInfo=socket=\(dir)/munge/munge.socket
-      CredType=cred/munge
-      StateSaveLocation=\(dir)/state
-      SlurmdSpoolDir=\(dir)/spool
-      SlurmctldPidFile=\(dir)/slurmctld.pid
-      SlurmdPidFile=\(dir)/slurmd.pid
-      SlurmctldLogFile=\(dir)/slurmctld.log
-      SlurmdLogFile=\(dir)/slurmd.log
-      ProctrackType=proctrack/linuxproc
-      TaskPlugin=task/none
-      SelectType=select/cons_tres
-      SelectTypeParameters=CR_Core
-      SchedulerType=sched/builtin
-      SlurmdParameters=config_overrides
-      MpiDefault=none
-      ReturnToService=2
-      JobAcctGatherType=jobacct_gather/none
-      AccountingStorageType=accounting_storage/none
-      \(node) State=UNKNOWN
-      PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
-      """
-    try conf.write(toFile: dir + "/slurm.conf", atomically: true, encoding: .utf8)
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("scripts/local-slurm.sh").path
+    let (status, output) = try Self.capture("/bin/bash", [script, "config", dir])
+    guard status == 0, FileManager.default.fileExists(atPath: dir + "/slurm.conf") else {
+      throw SlurmTestError("\(script) config \(dir) failed (status \(status)): \(output)")
+    }
   }
 
-  /// A daemon that exits at start-up means this machine cannot run Slurm (a skip, with its log);
-  /// daemons that run but never give an idle node mean a bug in the test's cluster (a failure).
   func waitForIdleNode() throws {
     let deadline = Date().addingTimeInterval(30)
     var last = ""
