@@ -22,6 +22,10 @@ public struct PlanDirectory: Sendable {
     guard FileManager.default.fileExists(atPath: dir.manifestPath) else {
       throw PlanError("\(path) is not a plan directory (no plan.json): write one with grid(..., plan: \"\(path)\")")
     }
+    // A plan committed to git and cloned elsewhere arrives without its empty folders (git keeps
+    // no empty directory, and locks/ is ignored): recreate them, or the first lock fails. A read-only
+    // plan still opens for `grid status` and `collect`.
+    try? dir.createFolders()
     return dir
   }
 

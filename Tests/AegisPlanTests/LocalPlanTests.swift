@@ -35,6 +35,22 @@ final class LocalPlanTests: XCTestCase {
     XCTAssertTrue(table.contains(GridTable(settings: collected.settings, cells: expected).table()), table)
   }
 
+  /// A plan committed to git arrives in a clone without its empty folders (git keeps none, and
+  /// locks/ is ignored): the first cell recreates them instead of failing on its lock.
+  func testPlanClonedWithoutItsEmptyFoldersRuns() throws {
+    try PlanFixture.requireData()
+    let dir = try PlanFixture.temporaryDirectory("clone")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try PlanFixture.writePlan(seeds: 1, in: dir, plan: "plan")
+    for sub in ["locks", "errors", "logs", "results", "checkpoints", "records", "slurm"] {
+      try FileManager.default.removeItem(atPath: "\(dir)/plan/\(sub)")
+    }
+    let first = try PlanDirectory.open(dir + "/plan").manifest().cells[0]
+    let (status, output) = try PlanFixture.run(["cell", "plan", first], in: dir)
+    XCTAssertEqual(status, 0, output)
+    XCTAssertTrue(try PlanDirectory.open(dir + "/plan").isDone(first), output)
+  }
+
   /// kill -9 of the runner and of its worker in the middle of a cell; a new runner finishes.
   func testKilledWorkerResumesWithoutRerunningFinishedCells() throws {
     try PlanFixture.requireData()
