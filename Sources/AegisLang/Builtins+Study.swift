@@ -17,14 +17,16 @@ private let studyCollectBuiltin = Builtin(
   parameters: [Parameter("dir", .string, doc: "the study's results directory, e.g. \"docs/results/study\""),
                Parameter("doc", .optional(.string), default: .nil, doc: "markdown file to splice the section into (between the study markers)"),
                Parameter("plots", .bool, default: .bool(true), doc: "draw the figures (needs gnuplot)"),
-               Parameter("margin", .optional(.number), default: .nil, doc: "an interval inside ±margin (accuracy fraction, e.g. 0.005) counts as \"does not hold\"")],
+               Parameter("margin", .optional(.number), default: .nil, doc: "an interval inside ±margin (accuracy fraction, e.g. 0.005) counts as \"does not hold\""),
+               Parameter("min_pairs", .optional(.number), default: .nil, doc: "seeds a comparison needs before it gets a verdict (default: the number in the records' `seeds` setting)")],
   returns: "string", example: "md = study_collect(\"docs/results/study\", doc: \"docs/results.md\")", exampleNeedsFiles: true
 ) { args, interp in
   let dir = try args.string("dir")
   let records: [StudyRecord]
   do { records = try StudyRecord.load(directory: dir) } catch let e as StudyError { throw args.error(e.message) }
   guard !records.isEmpty else { throw args.error("\(dir) holds no *.json cell records yet: run the study plan first") }
-  let report = StudyReport(study: records[0].study, records: records, margin: try args.optionalNumber("margin"))
+  let report = StudyReport(study: records[0].study, records: records, margin: try args.optionalNumber("margin"),
+                           minimumPairs: try args.optionalNumber("min_pairs").map { Int($0) })
   let doc = try args.optionalString("doc")
   var figure1: String? = nil, curves: String? = nil
   if try args.bool("plots") {

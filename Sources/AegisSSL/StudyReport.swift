@@ -14,6 +14,13 @@ public struct StudyReport {
     public var metric: String
     public var interval: Interval
     public var verdict: StudyStatistics.Verdict
+    /// Pairs the study plans for this comparison; below it the verdict stays "not decided".
+    public var plannedPairs: Int = 0
+
+    /// The verdict as the table shows it, with the pairs still missing when there are any.
+    public var verdictText: String {
+      interval.n < plannedPairs ? "\(verdict.rawValue) (\(interval.n) of \(plannedPairs) seeds)" : verdict.rawValue
+    }
   }
 
   public struct ModelRow: Equatable {
@@ -33,9 +40,15 @@ public struct StudyReport {
 
   static let tasks = ["rotation", "jigsaw", "selfie"]
 
-  public init(study: String, records: [StudyRecord], margin: Double? = nil) {
+  /// Pairs a verdict needs: the seeds the study plans (`minimumPairs`, or else the records'
+  /// `seeds` setting). Two seeds that happen to agree give a narrow t-interval, so a verdict
+  /// read before the planned seeds are in would be a verdict of chance.
+  public let minimumPairs: Int
+
+  public init(study: String, records: [StudyRecord], margin: Double? = nil, minimumPairs: Int? = nil) {
     self.study = study
     self.records = records
+    self.minimumPairs = minimumPairs ?? StudyReport.plannedSeeds(records)
     let groups = Dictionary(grouping: records, by: \.group)
     rows = groups.keys.sorted().map { g in
       let rs = groups[g]!
@@ -56,8 +69,19 @@ public struct StudyReport {
 
   mutating func compare(_ claim: Int, _ what: String, _ metric: String, _ interval: Interval, _ margin: Double?) {
     guard interval.n > 0 else { return }
-    comparisons.append(Comparison(claim: claim, what: what, metric: metric, interval: interval,
-                                  verdict: StudyStatistics.verdict(interval, margin: margin)))
+    comparisons.append(judged(claim, what, metric, interval, margin))
+  }
+
+  /// A comparison with its verdict, held at "not decided" until the planned pairs are in.
+  func judged(_ claim: Int, _ what: String, _ metric: String, _ interval: Interval, _ margin: Double?) -> Comparison {
+    let verdict = interval.n < minimumPairs ? .notDecided : StudyStatistics.verdict(interval, margin: margin)
+    return Comparison(claim: claim, what: what, metric: metric, interval: interval, verdict: verdict, plannedPairs: minimumPairs)
+  }
+
+  /// The number of seeds in the records' `seeds` setting ("0,1,2,3,4" → 5); 2 without one.
+  static func plannedSeeds(_ records: [StudyRecord]) -> Int {
+    let counts = records.compactMap { $0.settings["seeds"] }.map { $0.split(separator: ",").count }
+    return max(counts.max() ?? 2, 2)
   }
 
   mutating func addClaims(metric: String, margin: Double?) {
@@ -97,7 +121,7 @@ public struct StudyReport {
       if group != "P1F4" {
         // In epochs, not fractions: the accuracy margin does not apply.
         let d = StudyStatistics.pairedDifference(p1, e)
-        if d.n > 0 { comparisons.append(Comparison(claim: 2, what: "\(group.split(separator: " ")[0]): epochs to 95% RA, P1F4 − P3F4", metric: "epochs", interval: d, verdict: StudyStatistics.verdict(d))) }
+        if d.n > 0 { comparisons.append(judged(2, "\(group.split(separator: " ")[0]): epochs to 95% RA, P1F4 − P3F4", "epochs", d, nil)) }
       }
     }
   }
@@ -137,7 +161,7 @@ public struct StudyReport {
       out.append("|---|---|---|---|---|")
       for c in cs {
         let text = c.metric == "epochs" ? c.interval.text(points: false, digits: 1) : c.interval.text()
-        out.append("| \(c.what) | \(c.metric) | \(c.interval.n) | \(text) | \(c.verdict.rawValue) |")
+        out.append("| \(c.what) | \(c.metric) | \(c.interval.n) | \(text) | \(c.verdictText) |")
       }
     }
     if !epochsTo95.isEmpty {

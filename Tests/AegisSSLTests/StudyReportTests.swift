@@ -43,6 +43,22 @@ final class StudyReportTests: XCTestCase {
     XCTAssertEqual(report.scatter.count, 3)
   }
 
+  /// Two seeds that agree give a narrow interval; the verdict waits for the planned five.
+  func testVerdictWaitsForThePlannedSeeds() {
+    let early = records().filter { $0.seed < 2 }.map { r -> StudyRecord in
+      var r = r
+      r.settings["seeds"] = "0,1,2,3,4"
+      return r
+    }
+    let report = StudyReport(study: "unit", records: early)
+    let rotation = report.comparisons.first { $0.what == "rotation: P3F4 − P1F4" && $0.metric == "pgd20" }!
+    XCTAssertEqual(rotation.interval.n, 2)
+    XCTAssertEqual(rotation.verdict, .notDecided, "2 of 5 planned seeds")
+    XCTAssertTrue(report.markdown(figure1: nil, curvesFigure: nil).contains("not decided at this budget (2 of 5 seeds)"))
+    let forced = StudyReport(study: "unit", records: early, minimumPairs: 2)
+    XCTAssertEqual(forced.comparisons.first { $0.what == "rotation: P3F4 − P1F4" }?.verdict, .holds)
+  }
+
   func testCPUTimeCountsFineTuningAndAutoAttack() {
     func cell(_ id: String, cpu: Double, attackCPU: String?) -> StudyRecord {
       StudyRecord(study: "unit", cell: id, task: "none", pretraining: "P1", finetuning: "F4", seed: 0, sa: 0.8, nTest: 100,
