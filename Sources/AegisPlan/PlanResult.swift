@@ -17,6 +17,9 @@ public struct PlanResult: Codable, Sendable {
   public var host: String
   public var finished: String
   public var aegisVersion: String
+  /// The CPU and the build that ran the cell (absent in results written before they were recorded).
+  public var machine: String?
+  public var executable: String?
   /// A general plan's run: what its function returned (a number, or else its printed form).
   public var value: Double?
   public var text: String?
@@ -30,6 +33,8 @@ public struct PlanResult: Codable, Sendable {
     host = ProcessInfo.processInfo.hostName
     finished = ISO8601DateFormatter().string(from: Date())
     aegisVersion = AegisVersion.current
+    machine = MachineFingerprint.machine()
+    executable = MachineFingerprint.executable()
   }
 }
 

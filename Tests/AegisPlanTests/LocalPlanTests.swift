@@ -48,7 +48,13 @@ final class LocalPlanTests: XCTestCase {
     let first = try PlanDirectory.open(dir + "/plan").manifest().cells[0]
     let (status, output) = try PlanFixture.run(["cell", "plan", first], in: dir)
     XCTAssertEqual(status, 0, output)
-    XCTAssertTrue(try PlanDirectory.open(dir + "/plan").isDone(first), output)
+    let plan = try PlanDirectory.open(dir + "/plan")
+    XCTAssertTrue(plan.isDone(first), output)
+    // The result says what ran it: the CPU and a fingerprint of the executable.
+    let result = try XCTUnwrap(try plan.result(first))
+    XCTAssertTrue(result.machine?.contains(" cores") ?? false, result.machine ?? "nil")
+    XCTAssertEqual(result.executable, MachineFingerprint.executable(path: try PlanFixture.binary()))
+    XCTAssertNotEqual(MachineFingerprint.executable(path: try PlanFixture.binary()), MachineFingerprint.executable(path: "/bin/sh"))
   }
 
   /// kill -9 of the runner and of its worker in the middle of a cell; a new runner finishes.
