@@ -20,7 +20,7 @@ struct GridRunCommand: ParsableCommand {
     commandName: "run", abstract: "Run the unfinished cells locally with N worker processes (resumable).")
 
   @ArgumentParser.Argument(help: "The plan directory.") var directory: String
-  @Option(help: "Cells run at once.") var workers = 1
+  @Option(help: "Cells of the plan running at once on this machine (cells started by hand count).") var workers = 1
 
   func run() throws {
     SignalHandling.install()

@@ -57,6 +57,32 @@ final class LocalPlanTests: XCTestCase {
     XCTAssertNotEqual(MachineFingerprint.executable(path: try PlanFixture.binary()), MachineFingerprint.executable(path: "/bin/sh"))
   }
 
+  /// `--workers 1` with a cell already running on this machine (started by hand, or left by a
+  /// killed runner): the runner waits for it instead of running a second cell beside it.
+  func testWorkersCountCellsRunningOnThisMachine() throws {
+    try PlanFixture.requireData()
+    let dir = try PlanFixture.temporaryDirectory("busy")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try PlanFixture.writePlan(seeds: 1, in: dir, plan: "plan")
+    let plan = try PlanDirectory.open(dir + "/plan")
+    let ids = try plan.manifest().cells
+    // A live process on this host holds the last cell (nothing depends on it).
+    let holder = try ChildProcess("/bin/sleep", ["60"], output: "\(dir)/sleep.out")
+    defer { kill(holder.pid, SIGKILL) }
+    var owner = LockOwner.current()
+    owner.pid = holder.pid
+    owner.processStart = try XCTUnwrap(LockOwner.processStart(holder.pid))
+    try JSONEncoder().encode(owner).write(to: URL(fileURLWithPath: plan.lockPath(ids.last!)))
+    let runner = try PlanFixture.start(["grid", "run", "plan", "--workers", "1"], in: dir, tag: "runner")
+    defer { runner.stop(SIGINT, grace: 10) }
+    Thread.sleep(forTimeInterval: 3)
+    XCTAssertTrue(runner.isRunning)
+    XCTAssertEqual(ids.filter(plan.isDone), [], "the one worker slot is taken by the cell running beside it")
+    kill(holder.pid, SIGKILL)
+    XCTAssertTrue(runner.wait(timeout: 120), "the runner goes on once the slot is free")
+    XCTAssertEqual(ids.filter(plan.isDone), ids, "every cell ran once the holder died (its lock is stale then)")
+  }
+
   /// kill -9 of the runner and of its worker in the middle of a cell; a new runner finishes.
   func testKilledWorkerResumesWithoutRerunningFinishedCells() throws {
     try PlanFixture.requireData()
