@@ -35,22 +35,65 @@ public struct PlanSnapshot {
     self.states = states
   }
 
+  /// A snapshot from given parts (tests).
+  init(cells: [PlanCell], states: [String: CellState], results: [String: PlanResult], owners: [String: LockOwner] = [:]) {
+    self.cells = cells
+    self.states = states
+    self.results = results
+    self.owners = owners
+  }
+
   public func count(_ state: CellState) -> Int { states.values.filter { $0 == state }.count }
 
   public var isComplete: Bool { count(.done) == cells.count }
 
-  /// Estimated seconds left with `workers` in parallel: the mean time of finished cells of
-  /// each kind times the unfinished ones of that kind (nil before any cell of a kind finished).
-  public func estimatedSeconds(workers: Int) -> Double? {
+  /// Time left with `workers` in parallel, from the finished cells: each unfinished cell costs
+  /// the mean time of finished cells like it — same kind, pretraining and fine-tuning (an F1
+  /// cell takes minutes, an F4 cell most of an hour), else same kind and fine-tuning — less
+  /// what it has
+  /// run already. Cells with no finished cell of their kind are not counted and listed instead,
+  /// so on a plan that has not yet run every kind the figure is a lower bound.
+  public struct Estimate: Equatable {
+    public var seconds: Double
+    /// Kinds of unfinished cells no finished cell measures yet.
+    public var unmeasured: [String]
+
+    /// "3h 10m", or "≥ 3h 10m (not counted: 5 ensemble-pretrain cells, …)".
+    public func text(_ format: (Double) -> String) -> String {
+      unmeasured.isEmpty ? format(seconds) : "≥ \(format(seconds)) (not counted, none finished yet: \(unmeasured.joined(separator: ", ")))"
+    }
+  }
+
+  public func estimate(workers: Int) -> Estimate {
+    // From the closest to the loosest likeness: kind + pretraining + fine-tuning, then kind +
+    // fine-tuning (P1F4 costs what P3F4 costs); a cell without fine-tuning: kind + pretraining,
+    // then kind. An F1 cell is never priced like an F4 one: it stays unmeasured instead.
+    func keys(_ c: PlanCell) -> [String] {
+      if let f = c.finetuning { return ["\(c.kind.rawValue) \(c.pretraining) \(f)", "\(c.kind.rawValue) \(f)"] }
+      return ["\(c.kind.rawValue) \(c.pretraining)", c.kind.rawValue]
+    }
+    let byCell = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
+    var times: [String: [Double]] = [:]
+    for (id, r) in results {
+      guard let c = byCell[id] else { continue }
+      for key in keys(c) { times[key, default: []].append(r.seconds) }
+    }
     var total = 0.0
+    var missing: [String: Int] = [:]
     for cell in cells where states[cell.id] != .done {
-      let same = results.values.filter { $0.kind == cell.kind }.map(\.seconds)
-      guard !same.isEmpty else { return nil }
+      guard let same = keys(cell).lazy.compactMap({ times[$0] }).first else { missing[keys(cell).last!, default: 0] += 1; continue }
       var mean = same.reduce(0, +) / Double(same.count)
       if let owner = owners[cell.id] { mean = max(0, mean - (Date().timeIntervalSince1970 - owner.startedAt)) }
       total += mean
     }
-    return total / Double(max(1, workers))
+    let unmeasured = missing.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+    return Estimate(seconds: total / Double(max(1, workers)), unmeasured: unmeasured)
+  }
+
+  /// The estimate when every unfinished kind is measured, else nil.
+  public func estimatedSeconds(workers: Int) -> Double? {
+    let e = estimate(workers: workers)
+    return e.unmeasured.isEmpty ? e.seconds : nil
   }
 
   /// "12 done · 2 running · 0 failed · 3 ready · 5 waiting".

@@ -32,7 +32,8 @@ struct GridRunCommand: ParsableCommand {
     runner.onEvent = { event in
       if case .tick(let s) = event {
         guard tty else { return }
-        let eta = s.estimatedSeconds(workers: workers).map { " · ETA " + formatDuration($0) } ?? ""
+        let e = s.estimate(workers: workers)
+        let eta = s.isComplete || (e.seconds == 0 && !e.unmeasured.isEmpty) ? "" : " · ETA " + (e.unmeasured.isEmpty ? "" : "≥ ") + formatDuration(e.seconds)
         print("\r\u{1B}[K[\(s.count(.done))/\(total)] \(s.summary)\(eta)", terminator: "")
         fflush(stdout)
         return
@@ -92,7 +93,10 @@ struct GridStatusCommand: ParsableCommand {
     let plan = try PlanDirectory.open(directory)
     let s = try PlanSnapshot(plan)
     print("plan \(directory): \(s.cells.count) cells: \(s.summary)")
-    if let eta = s.estimatedSeconds(workers: workers), !s.isComplete { print("ETA \(formatDuration(eta)) at \(workers) worker(s), from the finished cells' times") }
+    let estimate = s.estimate(workers: workers)
+    if !s.isComplete && (estimate.seconds > 0 || estimate.unmeasured.isEmpty) {
+      print("ETA \(estimate.text(formatDuration)) at \(workers) worker(s), from the finished cells' times")
+    }
     for cell in s.cells {
       let state = s.states[cell.id] ?? .waiting
       var line = "  " + state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + cell.id

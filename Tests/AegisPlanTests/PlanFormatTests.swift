@@ -59,6 +59,34 @@ final class PlanFormatTests: XCTestCase {
     for cell in cells { for d in cell.dependencies { XCTAssertLessThan(position[d]!, position[cell.id]!, "\(d) before \(cell.id)") } }
   }
 
+  /// The ETA prices each unfinished cell like the finished cells of its own kind, pretraining and
+  /// fine-tuning (F1 and F4 differ tenfold), and lists the kinds nothing measures yet (F2 is
+  /// not priced like F4).
+  func testEstimateUsesCellsLikeEachAndListsUnmeasuredKinds() throws {
+    let cells = try twoTaskGrid().planCells()
+    func result(_ id: String, _ seconds: Double) -> PlanResult {
+      PlanResult(id: id, kind: cells.first { $0.id == id }!.kind, cell: nil, seconds: seconds, checkpoint: nil)
+    }
+    let results = ["s0-rotation-P3": result("s0-rotation-P3", 100), "s0-rotation-P3F4": result("s0-rotation-P3F4", 1000),
+                   "s0-rotation-P3F1": result("s0-rotation-P3F1", 10)]
+    var states: [String: CellState] = [:]
+    for c in cells { states[c.id] = results[c.id] != nil ? .done : .waiting }
+    let estimate = PlanSnapshot(cells: cells, states: states, results: results).estimate(workers: 2)
+    var expected = 0.0
+    for c in cells where results[c.id] == nil {
+      switch (c.kind, c.finetuning) {
+      case (.pretrain, _): expected += 100          // P2 too: same kind
+      case (.finetune, "F4"): expected += 1000      // P1F4 and the task ensemble's F4 too
+      case (.finetune, "F1"): expected += 10
+      default: break
+      }
+    }
+    XCTAssertEqual(estimate.seconds, expected / 2, accuracy: 1e-6)
+    XCTAssertEqual(estimate.unmeasured, ["2 ensemble-pretrain", "10 finetune F2", "10 finetune F3", "2 model-ensemble F4"])
+    XCTAssertTrue(estimate.text { "\(Int($0))s" }.hasPrefix("≥ "))
+    XCTAssertNil(PlanSnapshot(cells: cells, states: states, results: results).estimatedSeconds(workers: 2))
+  }
+
   func testLockClaimRefusesLiveOwnerAndTakesOverDeadOne() throws {
     let dir = NSTemporaryDirectory() + "aegis-lock-\(getpid())-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
