@@ -17,7 +17,7 @@ unset key
 set offsets graph 0.05, graph 0.2, graph 0.1, graph 0.05
 set label 1 'P1F4' at 0.819,0.7155 left offset character 1,0.5 front
 set label 2 'jigsaw P2F4' at 0.8266,0.71685 left offset character 1,0.5 front
-set label 3 'jigsaw P3F4' at 0.8347,0.7322 left offset character 1,0.5 front
+set label 3 'jigsaw P3F4' at 0.8357,0.7335 left offset character 1,0.5 front
 set label 4 'rotation P2F4' at 0.8197000000000001,0.7112 left offset character 1,0.5 front
 set label 5 'rotation P3F4' at 0.8360000000000001,0.7324999999999999 left offset character 1,0.5 front
 set label 6 'selfie P2F4' at 0.8189,0.7066 left offset character 1,0.5 front
