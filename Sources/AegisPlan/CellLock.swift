@@ -27,6 +27,9 @@ public struct LockOwner: Codable, Sendable {
                      started: ISO8601DateFormatter().string(from: Date()), startedAt: Date().timeIntervalSince1970)
   }
 
+  /// Held by a process of this machine (a live owner here also has this boot's id).
+  public var isOnThisHost: Bool { host == ProcessInfo.processInfo.hostName }
+
   static func bootID() -> String {
     (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
   }
@@ -59,7 +62,7 @@ public enum CellLock {
   }
 
   static func isAlive(_ owner: LockOwner, path: String) -> Bool {
-    guard owner.host == ProcessInfo.processInfo.hostName else { return (age(path) ?? .infinity) < foreignTimeout }
+    guard owner.isOnThisHost else { return (age(path) ?? .infinity) < foreignTimeout }
     if owner.bootID != LockOwner.bootID() { return false }
     guard let start = LockOwner.processStart(owner.pid) else { return false }
     return start == owner.processStart
@@ -97,7 +100,7 @@ public enum CellLock {
   /// Removes the lock (only if this process holds it).
   public static func release(_ path: String) {
     if let data = FileManager.default.contents(atPath: path), let owner = try? JSONDecoder().decode(LockOwner.self, from: data),
-       owner.pid == getpid(), owner.host == ProcessInfo.processInfo.hostName {
+       owner.pid == getpid(), owner.isOnThisHost {
       unlink(path)
     }
   }

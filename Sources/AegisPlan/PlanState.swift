@@ -50,17 +50,21 @@ public struct PlanSnapshot {
   /// Time left with `workers` in parallel, from the finished cells: each unfinished cell costs
   /// the mean time of finished cells like it — same kind, pretraining and fine-tuning (an F1
   /// cell takes minutes, an F4 cell most of an hour), else same kind and fine-tuning — less
-  /// what it has
-  /// run already. Cells with no finished cell of their kind are not counted and listed instead,
-  /// so on a plan that has not yet run every kind the figure is a lower bound.
+  /// what it has run already. Cells with no finished cell of their kind are not counted and
+  /// listed instead, so on a plan that has not yet run every kind the figure is a lower bound.
   public struct Estimate: Equatable {
     public var seconds: Double
     /// Kinds of unfinished cells no finished cell measures yet.
     public var unmeasured: [String]
 
-    /// "3h 10m", or "≥ 3h 10m (not counted: 5 ensemble-pretrain cells, …)".
-    public func text(_ format: (Double) -> String) -> String {
-      unmeasured.isEmpty ? format(seconds) : "≥ \(format(seconds)) (not counted, none finished yet: \(unmeasured.joined(separator: ", ")))"
+    /// Nothing measured yet: no figure to show.
+    public var isUnknown: Bool { seconds == 0 && !unmeasured.isEmpty }
+
+    /// "3h 10m", or "≥ 3h 10m" when kinds are unmeasured, followed with `listing` by
+    /// " (not counted, none finished yet: 5 ensemble-pretrain, …)".
+    public func text(_ format: (Double) -> String, listing: Bool = true) -> String {
+      if unmeasured.isEmpty { return format(seconds) }
+      return "≥ \(format(seconds))" + (listing ? " (not counted, none finished yet: \(unmeasured.joined(separator: ", ")))" : "")
     }
   }
 
@@ -88,12 +92,6 @@ public struct PlanSnapshot {
     }
     let unmeasured = missing.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
     return Estimate(seconds: total / Double(max(1, workers)), unmeasured: unmeasured)
-  }
-
-  /// The estimate when every unfinished kind is measured, else nil.
-  public func estimatedSeconds(workers: Int) -> Double? {
-    let e = estimate(workers: workers)
-    return e.unmeasured.isEmpty ? e.seconds : nil
   }
 
   /// "12 done · 2 running · 0 failed · 3 ready · 5 waiting".

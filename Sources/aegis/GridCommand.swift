@@ -33,7 +33,7 @@ struct GridRunCommand: ParsableCommand {
       if case .tick(let s) = event {
         guard tty else { return }
         let e = s.estimate(workers: workers)
-        let eta = s.isComplete || (e.seconds == 0 && !e.unmeasured.isEmpty) ? "" : " · ETA " + (e.unmeasured.isEmpty ? "" : "≥ ") + formatDuration(e.seconds)
+        let eta = s.isComplete || e.isUnknown ? "" : " · ETA " + e.text(formatDuration, listing: false)
         print("\r\u{1B}[K[\(s.count(.done))/\(total)] \(s.summary)\(eta)", terminator: "")
         fflush(stdout)
         return
@@ -94,7 +94,7 @@ struct GridStatusCommand: ParsableCommand {
     let s = try PlanSnapshot(plan)
     print("plan \(directory): \(s.cells.count) cells: \(s.summary)")
     let estimate = s.estimate(workers: workers)
-    if !s.isComplete && (estimate.seconds > 0 || estimate.unmeasured.isEmpty) {
+    if !s.isComplete && !estimate.isUnknown {
       print("ETA \(estimate.text(formatDuration)) at \(workers) worker(s), from the finished cells' times")
     }
     for cell in s.cells {
