@@ -95,26 +95,26 @@ extension Tensor {
 
 extension Tensor {
   public static func + (a: Tensor, b: Tensor) -> Tensor {
-    broadcastBinary(a, b, +).recorded("add", [a, b]) { g in
+    arithmetic(a, b, .add).recorded("add", [a, b]) { g in
       [g.sum(toShape: a.shape), g.sum(toShape: b.shape)]
     }
   }
 
   public static func - (a: Tensor, b: Tensor) -> Tensor {
-    broadcastBinary(a, b, -).recorded("sub", [a, b]) { g in
+    arithmetic(a, b, .subtract).recorded("sub", [a, b]) { g in
       [g.sum(toShape: a.shape), (-g).sum(toShape: b.shape)]
     }
   }
 
   public static func * (a: Tensor, b: Tensor) -> Tensor {
-    broadcastBinary(a, b, *).recorded("mul", [a, b]) { g in
+    arithmetic(a, b, .multiply).recorded("mul", [a, b]) { g in
       [a.requiresGrad ? (g * b).sum(toShape: a.shape) : nil,
        b.requiresGrad ? (g * a).sum(toShape: b.shape) : nil]
     }
   }
 
   public static func / (a: Tensor, b: Tensor) -> Tensor {
-    broadcastBinary(a, b, /).recorded("div", [a, b]) { g in
+    arithmetic(a, b, .divide).recorded("div", [a, b]) { g in
       [a.requiresGrad ? (g / b).sum(toShape: a.shape) : nil,
        b.requiresGrad ? (-(g * a) / (b * b)).sum(toShape: b.shape) : nil]
     }

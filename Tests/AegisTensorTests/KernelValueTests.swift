@@ -1,6 +1,6 @@
 // Forward values of kernels on small hand-computed cases.
 
-import AegisTensor
+@testable import AegisTensor
 import XCTest
 
 final class KernelValueTests: XCTestCase {
@@ -45,6 +45,25 @@ final class KernelValueTests: XCTestCase {
     XCTAssertThrowsError(try Tensor.broadcastShape([2, 3], [4]))
     let a = Tensor(shape: [2, 1], storage: [1, 2]), b = Tensor(shape: [3], storage: [10, 20, 30])
     XCTAssertEqual((a + b).storage, [11, 21, 31, 12, 22, 32])
+  }
+
+  /// The specialized arithmetic loops give exactly what the general broadcasting path gives,
+  /// and the shape it gives, on every case they take (same shape, scalar either side, rank-0
+  /// and all-ones shapes, large parallel) and on the ones they hand back (true broadcasts).
+  func testArithmeticLoopsMatchTheGeneralPathBitForBit() {
+    let shapes: [([Int], [Int])] = [
+      ([3, 4], [3, 4]), ([200_000], [200_000]), ([2, 3], []), ([], [2, 3]), ([5], [1]), ([1], [5]),
+      ([1], [1, 1]), ([1, 1], [1]), ([], []), ([2, 1, 4], [3, 1]), ([4], [2, 4]), ([300_000], [1, 1])]
+    let operations: [(String, (Tensor, Tensor) -> Tensor, (Float, Float) -> Float)] = [
+      ("+", (+), (+)), ("-", (-), (-)), ("*", (*), (*)), ("/", (/), (/))]
+    for (index, (sa, sb)) in shapes.enumerated() {
+      let a = randomTensor(sa, seed: UInt64(2 * index + 1)), b = randomTensor(sb, seed: UInt64(2 * index + 2)) + 3
+      for (name, op, f) in operations {
+        let fast = op(a, b), general = Tensor.broadcastBinary(a, b, f)
+        XCTAssertEqual(fast.shape, general.shape, "\(sa) \(name) \(sb)")
+        XCTAssertEqual(fast.storage.map(\.bitPattern), general.storage.map(\.bitPattern), "\(sa) \(name) \(sb)")
+      }
+    }
   }
 
   func testMatmulValues() {
