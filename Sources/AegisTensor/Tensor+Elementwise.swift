@@ -11,30 +11,34 @@ extension Tensor {
   /// Applies `f` elementwise over the broadcast of `a` and `b`.
   @inline(__always)
   static func broadcastBinary(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+    withoutActuallyEscaping(f) { broadcastBinary(a, b, ElementwiseClosure(f: $0)) }
+  }
+
+  /// Applies `op` elementwise over the broadcast of `a` and `b`: its own loops when the shapes
+  /// match or one side is a single element, else the strided loop one element at a time.
+  static func broadcastBinary<Op: ElementwiseOperation>(_ a: Tensor, _ b: Tensor, _ op: Op) -> Tensor {
     guard let outShape = Broadcast.shape(a.shape, b.shape) else {
       preconditionFailure("internal: shapes \(a.shape) and \(b.shape) do not broadcast; check before calling")
     }
     let n = outShape.elementCount
     // Uninitialized: every element is written below, and zero-filling large arrays costs a pass.
     let out = [Float](unsafeUninitializedCapacity: n) { po, initialized in
-      initialized = n
-    a.storage.withUnsafeBufferPointer { pa in
-      b.storage.withUnsafeBufferPointer { pb in
-        do {
+      a.storage.withUnsafeBufferPointer { pa in
+        b.storage.withUnsafeBufferPointer { pb in
           if a.count == n && b.count == n {
-            Parallel.forRanges(n) { r in for i in r { po[i] = f(pa[i], pb[i]) } }
+            Parallel.forRanges(n) { r in op.apply(pa, pb, po, r) }
           } else if b.count == 1 && a.count == n {
             let s = pb[0]
-            Parallel.forRanges(n) { r in for i in r { po[i] = f(pa[i], s) } }
+            Parallel.forRanges(n) { r in op.apply(pa, scalar: s, po, r) }
           } else if a.count == 1 && b.count == n {
             let s = pa[0]
-            Parallel.forRanges(n) { r in for i in r { po[i] = f(s, pb[i]) } }
+            Parallel.forRanges(n) { r in op.apply(scalar: s, pb, po, r) }
           } else {
-            stridedBinary(pa, pb, po, outShape, a.shape, b.shape, f)
+            stridedBinary(pa, pb, po, outShape, a.shape, b.shape) { op($0, $1) }
           }
         }
       }
-    }
+      initialized = n
     }
     return Tensor(shape: outShape, storage: out)
   }
@@ -95,26 +99,26 @@ extension Tensor {
 
 extension Tensor {
   public static func + (a: Tensor, b: Tensor) -> Tensor {
-    arithmetic(a, b, .add).recorded("add", [a, b]) { g in
+    broadcastBinary(a, b, ElementwiseArithmetic.add).recorded("add", [a, b]) { g in
       [g.sum(toShape: a.shape), g.sum(toShape: b.shape)]
     }
   }
 
   public static func - (a: Tensor, b: Tensor) -> Tensor {
-    arithmetic(a, b, .subtract).recorded("sub", [a, b]) { g in
+    broadcastBinary(a, b, ElementwiseArithmetic.subtract).recorded("sub", [a, b]) { g in
       [g.sum(toShape: a.shape), (-g).sum(toShape: b.shape)]
     }
   }
 
   public static func * (a: Tensor, b: Tensor) -> Tensor {
-    arithmetic(a, b, .multiply).recorded("mul", [a, b]) { g in
+    broadcastBinary(a, b, ElementwiseArithmetic.multiply).recorded("mul", [a, b]) { g in
       [a.requiresGrad ? (g * b).sum(toShape: a.shape) : nil,
        b.requiresGrad ? (g * a).sum(toShape: b.shape) : nil]
     }
   }
 
   public static func / (a: Tensor, b: Tensor) -> Tensor {
-    arithmetic(a, b, .divide).recorded("div", [a, b]) { g in
+    broadcastBinary(a, b, ElementwiseArithmetic.divide).recorded("div", [a, b]) { g in
       [a.requiresGrad ? (g / b).sum(toShape: a.shape) : nil,
        b.requiresGrad ? (-(g * a) / (b * b)).sum(toShape: b.shape) : nil]
     }
