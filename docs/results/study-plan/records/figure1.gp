@@ -16,7 +16,7 @@ set grid
 unset key
 set offsets graph 0.05, graph 0.2, graph 0.1, graph 0.05
 set label 1 'P1F4' at 0.8213666666666666,0.7171666666666666 left offset character 1,0.5 front
-set label 2 'jigsaw P2F4' at 0.8266,0.71685 left offset character 1,0.5 front
+set label 2 'jigsaw P2F4' at 0.8294333333333332,0.7220666666666666 left offset character 1,0.5 front
 set label 3 'jigsaw P3F4' at 0.8357,0.7335 left offset character 1,0.5 front
 set label 4 'rotation P2F4' at 0.8235666666666668,0.7188333333333334 left offset character 1,0.5 front
 set label 5 'rotation P3F4' at 0.8363333333333335,0.7344333333333332 left offset character 1,0.5 front
