@@ -18,7 +18,7 @@ private let studyCollectBuiltin = Builtin(
                Parameter("doc", .optional(.string), default: .nil, doc: "markdown file to splice the section into (between the study markers)"),
                Parameter("plots", .bool, default: .bool(true), doc: "draw the figures (needs gnuplot)"),
                Parameter("margin", .optional(.number), default: .nil, doc: "an interval inside ±margin (accuracy fraction, e.g. 0.005) counts as \"does not hold\""),
-               Parameter("min_pairs", .optional(.number), default: .nil, doc: "seeds a comparison needs before it gets a verdict (default: the number in the records' `seeds` setting)")],
+               Parameter("min_pairs", .optional(.number), default: .nil, doc: "seeds a comparison needs before it gets a verdict (default: the number in the records' `seeds` setting; the ensemble comparisons of claim 3 need at most 3, the seeds issue 12 plans for them)")],
   returns: "string", example: "md = study_collect(\"docs/results/study\", doc: \"docs/results.md\")", exampleNeedsFiles: true
 ) { args, interp in
   let dir = try args.string("dir")

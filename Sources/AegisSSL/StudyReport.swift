@@ -45,6 +45,13 @@ public struct StudyReport {
   /// read before the planned seeds are in would be a verdict of chance.
   public let minimumPairs: Int
 
+  /// Seeds the ensemble comparisons (claim 3) are planned with: issue 12 asks 5 seeds for the
+  /// claim-1 cells but 3 for the ensembles, whose plan runs seeds 3–4 only after everything else.
+  static let ensembleSeeds = 3
+
+  /// Pairs a claim's verdict needs: `minimumPairs`, or for claim 3 at most `ensembleSeeds`.
+  func minimumPairs(claim: Int) -> Int { claim == 3 ? min(minimumPairs, StudyReport.ensembleSeeds) : minimumPairs }
+
   public init(study: String, records: [StudyRecord], margin: Double? = nil, minimumPairs: Int? = nil) {
     self.study = study
     self.records = records
@@ -74,8 +81,9 @@ public struct StudyReport {
 
   /// A comparison with its verdict, held at "not decided" until the planned pairs are in.
   func judged(_ claim: Int, _ what: String, _ metric: String, _ interval: Interval, _ margin: Double?) -> Comparison {
-    let verdict = interval.n < minimumPairs ? .notDecided : StudyStatistics.verdict(interval, margin: margin)
-    return Comparison(claim: claim, what: what, metric: metric, interval: interval, verdict: verdict, plannedPairs: minimumPairs)
+    let needed = minimumPairs(claim: claim)
+    let verdict = interval.n < needed ? .notDecided : StudyStatistics.verdict(interval, margin: margin)
+    return Comparison(claim: claim, what: what, metric: metric, interval: interval, verdict: verdict, plannedPairs: needed)
   }
 
   /// The number of seeds in the records' `seeds` setting ("0,1,2,3,4" → 5); 2 without one.

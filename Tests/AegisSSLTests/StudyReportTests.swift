@@ -59,6 +59,30 @@ final class StudyReportTests: XCTestCase {
     XCTAssertEqual(forced.comparisons.first { $0.what == "rotation: P3F4 − P1F4" }?.verdict, .holds)
   }
 
+  /// Claim 3 is planned with 3 seeds, not the 5 of claim 1: its verdict comes at 3 pairs.
+  func testEnsembleVerdictNeedsThreeSeeds() {
+    func withEnsemble(seeds: Int) -> StudyReport {
+      var rs = records().filter { $0.seed < seeds }
+      for seed in 0..<seeds {
+        rs.append(StudyRecord(study: "unit", cell: "model-ensemble-s\(seed)", kind: "model-ensemble", task: "ensemble", pretraining: "P3", finetuning: "F4",
+                              seed: seed, sa: 0.86, nTest: 10000, ra: ["pgd20": 0.70 + Double(seed) * 0.01], curves: nil,
+                              settings: ["seeds": "0,1,2,3,4"]))
+      }
+      return StudyReport(study: "unit", records: rs)
+    }
+    func ensemble(_ r: StudyReport) -> StudyReport.Comparison {
+      r.comparisons.first { $0.claim == 3 && $0.what.hasPrefix("model-ensemble") && $0.metric == "pgd20" }!
+    }
+    let two = withEnsemble(seeds: 2), three = withEnsemble(seeds: 3)
+    XCTAssertEqual(ensemble(two).verdict, .notDecided)
+    XCTAssertEqual(ensemble(two).verdictText, "not decided at this budget (2 of 3 seeds)")
+    // Best member is rotation P3F4 (P1F4 + 3 points = 0.63 + seed·0.01); the ensemble is 7 above.
+    XCTAssertEqual(ensemble(three).interval.mean, 0.07, accuracy: 1e-9)
+    XCTAssertEqual(ensemble(three).verdict, .holds)
+    let rotation = three.comparisons.first { $0.what == "rotation: P3F4 − P1F4" && $0.metric == "pgd20" }!
+    XCTAssertEqual(rotation.verdict, .notDecided, "claim 1 still waits for its 5 seeds")
+  }
+
   func testCPUTimeCountsFineTuningAndAutoAttack() {
     func cell(_ id: String, cpu: Double, attackCPU: String?) -> StudyRecord {
       StudyRecord(study: "unit", cell: id, task: "none", pretraining: "P1", finetuning: "F4", seed: 0, sa: 0.8, nTest: 100,
