@@ -35,7 +35,7 @@ private let studyCollectBuiltin = Builtin(
     figure1 = relative(scatterPath, to: doc)
     if !report.curves.isEmpty {
       try draw(Figure.learningCurves(report.curves.map { ($0.group, $0.meanRA) }, title: "validation RA per fine-tuning epoch (mean over seeds)",
-                                     yLabel: "robust accuracy (PGD)"), to: curvesPath, interp)
+                                     yLabel: "robust accuracy (PGD)", legendPlacement: .bottomRight), to: curvesPath, interp)
       curves = relative(curvesPath, to: doc)
     }
   }
@@ -51,13 +51,14 @@ private let studyCollectBuiltin = Builtin(
   return .string(body)
 }
 
-/// Figure 1 of the paper as SA vs RA, one point per model with its 95% RA half-width.
+/// Figure 1 of the paper as SA vs RA: one point per model, with the 95% intervals of both, named
+/// in the legend (text labels next to the points overlap where the models are close).
 private func studyScatter(_ report: StudyReport) -> Figure {
-  let points = report.scatter
-  let series = PlotSeries(name: "models", x: points.map(\.sa), y: points.map(\.ra), yError: points.map(\.raHalfWidth),
-                          style: .points, pointLabels: points.map(\.label))
+  let series = report.scatter.map { p in
+    PlotSeries(name: p.label, x: [p.sa], y: [p.ra], yError: [p.raHalfWidth], xError: [p.saHalfWidth], style: .points)
+  }
   return Figure(title: "SA vs RA (PGD-20), mean over seeds with 95% intervals", xLabel: "standard accuracy (SA)",
-                yLabel: "robust accuracy (RA)", series: [series], kind: .scatter, showsLegend: false)
+                yLabel: "robust accuracy (RA)", series: series, kind: .scatter, legendPlacement: .outsideRight)
 }
 
 /// `path` as seen from the directory of `doc` (for markdown image links).

@@ -8,12 +8,12 @@ extension Figure {
   public static func learningCurves(
     _ series: [(name: String, values: [Double])],
     title: String = "learning curves", xLabel: String = "epoch", yLabel: String = "value",
-    firstEpoch: Int = 1
+    firstEpoch: Int = 1, legendPlacement: LegendPlacement = .topRight
   ) -> Figure {
     let curves = series.map {
       PlotSeries(name: $0.name, y: $0.values, firstX: Double(firstEpoch), style: .linespoints)
     }
-    return Figure(title: title, xLabel: xLabel, yLabel: yLabel, series: curves)
+    return Figure(title: title, xLabel: xLabel, yLabel: yLabel, series: curves, legendPlacement: legendPlacement)
   }
 
   /// Accuracy against attack strength, one curve per model.

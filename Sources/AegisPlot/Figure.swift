@@ -26,13 +26,26 @@ public struct Figure: Equatable, Sendable {
   public var kind: Kind
   /// Whether to draw the legend (key).
   public var showsLegend: Bool
+  /// Where the legend goes: inside top right covers the last points of rising curves.
+  public var legendPlacement: LegendPlacement
+
+  /// Where a figure's legend is drawn.
+  public enum LegendPlacement: Equatable, Sendable {
+    /// Inside the plot, top right (gnuplot's default place).
+    case topRight
+    /// Inside the plot, bottom right: for curves that rise (accuracy per epoch).
+    case bottomRight
+    /// Outside the plot, to its right: for many entries or crowded points.
+    case outsideRight
+  }
 
   /// Creates a figure.
   public init(
     title: String = "", xLabel: String = "", yLabel: String = "",
     logScaleX: Bool = false, logScaleY: Bool = false,
     xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
-    series: [PlotSeries] = [], kind: Kind = .lines, showsLegend: Bool = true
+    series: [PlotSeries] = [], kind: Kind = .lines, showsLegend: Bool = true,
+    legendPlacement: LegendPlacement = .topRight
   ) {
     self.title = title
     self.xLabel = xLabel
@@ -44,6 +57,7 @@ public struct Figure: Equatable, Sendable {
     self.series = series
     self.kind = kind
     self.showsLegend = showsLegend
+    self.legendPlacement = legendPlacement
   }
 
   /// The series that have at least one point.

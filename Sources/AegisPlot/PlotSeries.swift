@@ -15,6 +15,8 @@ public struct PlotSeries: Equatable, Sendable {
   public var y: [Double]
   /// Optional symmetric y error (half-width of the bar), one per point.
   public var yError: [Double]?
+  /// Optional symmetric x error, one per point; drawn only together with `yError` (both bars).
+  public var xError: [Double]?
   /// Drawing style.
   public var style: Style
   /// Optional text drawn next to each point (used by `.scatter` figures).
@@ -22,13 +24,14 @@ public struct PlotSeries: Equatable, Sendable {
 
   /// Creates a series from explicit x and y values.
   public init(
-    name: String, x: [Double], y: [Double], yError: [Double]? = nil,
+    name: String, x: [Double], y: [Double], yError: [Double]? = nil, xError: [Double]? = nil,
     style: Style = .lines, pointLabels: [String]? = nil
   ) {
     self.name = name
     self.x = x
     self.y = y
     self.yError = yError
+    self.xError = xError
     self.style = style
     self.pointLabels = pointLabels
   }
@@ -45,6 +48,12 @@ public struct PlotSeries: Equatable, Sendable {
   func validate() throws {
     try requireCount(x.count, of: "x values")
     if let yError { try requireCount(yError.count, of: "y errors") }
+    if let xError {
+      try requireCount(xError.count, of: "x errors")
+      guard yError != nil else {
+        throw PlotError.invalidData("series '\(name)' has x errors but no y errors: give both (use 0 for no y bar)")
+      }
+    }
     if let pointLabels { try requireCount(pointLabels.count, of: "point labels") }
   }
 

@@ -134,11 +134,11 @@ public struct StudyReport {
     }
   }
 
-  /// SA vs RA (PGD-20) points with 95% half-widths, for Figure 1.
-  public var scatter: [(label: String, sa: Double, ra: Double, raHalfWidth: Double)] {
+  /// SA vs RA (PGD-20) points with 95% half-widths of both, for Figure 1.
+  public var scatter: [(label: String, sa: Double, ra: Double, saHalfWidth: Double, raHalfWidth: Double)] {
     rows.compactMap { row in
       guard let ra = row.ra["pgd20"] else { return nil }
-      return (row.group, row.sa.mean, ra.mean, ra.halfWidth ?? 0)
+      return (row.group, row.sa.mean, ra.mean, row.sa.halfWidth ?? 0, ra.halfWidth ?? 0)
     }
   }
 

@@ -92,4 +92,30 @@ final class FigureFileTests: PlotTestCase {
     let png = try gp.plot(curves, to: .png(path: path("learning.png")))
     XCTAssertGreaterThan(try bytes(try XCTUnwrap(png.image)).count, 1024)
   }
+
+  /// Points with intervals on both axes, each named in a legend placed outside the plot (as the
+  /// study's Figure 1), and a rising curve's legend moved out of its way.
+  func testBothErrorBarsAndLegendPlacement() throws {
+    let gp = try gnuplot()
+    let points = [("P1F4", 0.82, 0.71, 0.01, 0.02), ("rotation P3F4", 0.84, 0.73, 0.005, 0.01)].map { label, sa, ra, saE, raE in
+      PlotSeries(name: label, x: [sa], y: [ra], yError: [raE], xError: [saE], style: .points)
+    }
+    let figure = Figure(title: "SA vs RA", series: points, kind: .scatter, legendPlacement: .outsideRight)
+    let out = try gp.plot(figure, to: .svg(path: path("both.svg")))
+    let data = try text(try XCTUnwrap(out.data)), script = try text(try XCTUnwrap(out.script))
+    XCTAssertTrue(data.contains("# [index 0] P1F4\n# x\ty\tx_error\ty_error\n0.82\t0.71\t0.01\t0.02\n"), data)
+    XCTAssertTrue(script.contains("index 0 using 1:2:3:4 with xyerrorbars pt 7"), script)
+    XCTAssertTrue(script.contains("index 1 using 1:2:3:4 with xyerrorbars pt 5"), "each legend-named point its own shape")
+    XCTAssertTrue(script.contains("set key box outside right top"))
+    let (_, svg) = try parseXML(try XCTUnwrap(out.image))
+    XCTAssertTrue(svg.contains("rotation P3F4"))
+    let rising = Figure.learningCurves([(name: "val RA", values: [0.5, 0.6, 0.7])], legendPlacement: .bottomRight)
+    let curveScript = try text(try XCTUnwrap(gp.plot(rising, to: .png(path: path("rising.png"))).script))
+    XCTAssertTrue(curveScript.contains("set key box opaque bottom right"))
+    var bad = points[0]
+    bad.yError = nil
+    XCTAssertThrowsError(try gp.plot(Figure(series: [bad], kind: .scatter), to: .png(path: path("bad.png")))) {
+      XCTAssertTrue("\($0)".contains("x errors but no y errors"), "\($0)")
+    }
+  }
 }
