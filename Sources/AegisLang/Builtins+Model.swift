@@ -69,7 +69,7 @@ private let cnnBuiltin = Builtin(
 
 private let resnetBuiltin = Builtin(
   name: "resnet", category: "model", summary: "A pre-activation ResNet; depth 8 (default, small) … 50 (the paper's ResNet-50v2).",
-  details: "Depth 8/14/20: three stages of 1/2/3 basic blocks (widths w, 2w, 4w; depth 8 = the anchors' PreActResNetMini). Depth 18/34: four basic stages. Depth 50: bottleneck stages [3, 4, 6, 3] with the paper's names (conv1, bn1, layer1…4, linear) and no final BN. The backbone (θp, transferred by fine-tuning) is every stage but the last; the head is the last stage, pooling and the linear layer.",
+  details: "Depth 8/14/20: three stages of 1/2/3 basic blocks (widths w, 2w, 4w; depth 8 = the anchors' PreActResNetMini). Depth 18/34: four basic stages. Depth 50: bottleneck stages [3, 4, 6, 3] with the paper's names (conv1, bn1, layer1…4, linear) and no final BN. The backbone (θp, transferred by fine-tuning) is every stage but the last; the head is the last stage, pooling and the linear layer. Inside, activations are channels-last [N, H, W, C] (oneDNN convolves them with no layout copies, ≈1.25× faster training; inputs, attacks and checkpoints stay [N, C, H, W]); `AEGIS_LAYOUT=nchw` builds the channels-first engine instead.",
   parameters: [Parameter("depth", .int, default: .number(8), doc: "8, 14, 20, 18, 34 or 50"),
                Parameter("width", .int, default: .number(16), doc: "channels of the first stage")] + shapeParameters,
   returns: "Model", example: "net = resnet(depth: 8, width: 8)",

@@ -26,9 +26,11 @@ public final class AvgPool2d: Layer {
   public override var summary: String { "AvgPool2d(\(kernel))" }
 }
 
-/// Mean over the spatial axes: [N, C, H, W] → [N, C].
+/// Mean over the spatial axes: [N, C, H, W] (or channels-last [N, H, W, C]) → [N, C].
 public final class GlobalAvgPool: Layer {
-  public override func forward(_ x: Tensor) -> Tensor { x.globalAvgPool() }
+  public let layout: ActivationLayout
+  public init(layout: ActivationLayout = .channelsFirst) { self.layout = layout }
+  public override func forward(_ x: Tensor) -> Tensor { x.globalAvgPool(layout: layout) }
   public override var summary: String { "GlobalAvgPool" }
 }
 

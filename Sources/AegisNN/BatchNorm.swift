@@ -21,8 +21,10 @@ public final class BatchNorm: Layer {
   /// When set, the running statistics are the plain average of every batch seen since the last
   /// reset (PyTorch's momentum=None), as BN recalibration needs.
   public var averagesCumulatively = false
+  /// Where 4-D inputs keep their channels ([N, H, W, C] when channels-last).
+  public let layout: ActivationLayout
 
-  public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+  public init(_ channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, layout: ActivationLayout = .channelsFirst) {
     weight = parameter(.ones([channels]))
     bias = parameter(.zeros([channels]))
     runningMean = .zeros([channels])
@@ -30,6 +32,7 @@ public final class BatchNorm: Layer {
     numBatchesTracked = .zeros([])
     self.momentum = momentum
     self.epsilon = epsilon
+    self.layout = layout
   }
 
   public override func forward(_ x: Tensor) -> Tensor { forward(x, relu: false) }
@@ -42,10 +45,11 @@ public final class BatchNorm: Layer {
 
   private func normalize(_ x: Tensor, relu: Bool) -> Tensor {
     guard isTraining && !isFrozen else {
-      return x.batchNormInference(gamma: weight, beta: bias, mean: runningMean, variance: runningVar, epsilon: epsilon, relu: relu)
+      return x.batchNormInference(gamma: weight, beta: bias, mean: runningMean, variance: runningVar, epsilon: epsilon, relu: relu,
+                                  layout: layout)
     }
-    let (y, mean, variance) = x.batchNormTraining(gamma: weight, beta: bias, epsilon: epsilon, relu: relu)
-    if updatesRunningStatistics { updateRunningStatistics(mean: mean, variance: variance, samples: x.count / x.shape[1]) }
+    let (y, mean, variance) = x.batchNormTraining(gamma: weight, beta: bias, epsilon: epsilon, relu: relu, layout: layout)
+    if updatesRunningStatistics { updateRunningStatistics(mean: mean, variance: variance, samples: x.count / weight.count) }
     return y
   }
 

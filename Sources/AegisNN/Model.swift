@@ -11,19 +11,33 @@ public final class Model: Layer {
   public private(set) var head: Layer
   /// Free-form label shown in summaries and plots ("P3F4 rotation").
   public var label: String
+  /// How the backbone and head keep 4-D activations. Inputs are always [N, C, H, W] in [0, 1];
+  /// a channels-last model converts them after normalizing, and its `features` are [N, H, W, C].
+  public let activationLayout: ActivationLayout
 
-  init(config: ModelConfig, normalize: Normalize?, backbone: Sequential, head: Layer) {
+  init(config: ModelConfig, normalize: Normalize?, backbone: Sequential, head: Layer, layout: ActivationLayout) {
     self.config = config
+    self.activationLayout = layout
     self.normalize = normalize
     self.backbone = backbone
     self.head = head
     self.label = config.architecture
   }
 
-  /// Backbone features of images in [0, 1].
+  /// Backbone features of images [N, C, H, W] in [0, 1], in `activationLayout`.
   public func features(_ x: Tensor) -> Tensor {
-    backbone(normalize.map { $0(x) } ?? x)
+    let normalized = normalize.map { $0(x) } ?? x
+    return backbone(normalized.rank == 4 ? normalized.inLayout(activationLayout) : normalized)
   }
+
+  /// `features` pooled to one vector per image: [N, C] (flattened for non-convolutional backbones).
+  public func pooledFeatures(_ x: Tensor) -> Tensor {
+    let f = features(x)
+    return f.rank == 4 ? f.globalAvgPool(layout: activationLayout) : f.flattenedBatch()
+  }
+
+  /// The channel count of a 4-D feature map from `features`.
+  public func featureChannels(_ features: Tensor) -> Int { features.shape[activationLayout.channelAxis(rank: features.rank)] }
 
   public override func forward(_ x: Tensor) -> Tensor { head(features(x)) }
 
@@ -36,7 +50,8 @@ public final class Model: Layer {
   /// A fresh head of this architecture with `outputs` classes.
   public func makeHead(outputs: Int, seed: UInt64) -> Layer {
     var rng = RandomGenerator(seed: seed)
-    return (try? ModelBuilder.head(for: config, outputs: outputs, rng: &rng)) ?? Linear(inputSize: 1, outputSize: outputs, rng: &rng)
+    return (try? ModelBuilder.head(for: config, outputs: outputs, layout: activationLayout, rng: &rng))
+      ?? Linear(inputSize: 1, outputSize: outputs, rng: &rng)
   }
 
   public var numOutputs: Int {
@@ -51,7 +66,7 @@ public final class Model: Layer {
 
   /// A deep copy with the same weights, buffers, head and frozen state.
   public func copy() -> Model {
-    let clone = (try? ModelBuilder.build(config)) ?? self
+    let clone = (try? ModelBuilder.build(config, layout: activationLayout)) ?? self
     if clone === self { return self }
     clone.replaceHead(makeHead(outputs: numOutputs, seed: 0))
     let source = Dictionary(stateDict().map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })

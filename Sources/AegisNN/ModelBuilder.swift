@@ -5,14 +5,17 @@
 import AegisTensor
 
 public enum ModelBuilder {
-  /// Builds a model from its recipe (weights initialized from `config.seed`).
-  public static func build(_ config: ModelConfig) throws -> Model {
+  /// Builds a model from its recipe (weights initialized from `config.seed`). `layout` is how a
+  /// ResNet keeps its activations (same weights, same function; channels-last is faster, see
+  /// docs/performance.md); the other architectures are channels-first.
+  public static func build(_ config: ModelConfig, layout: ActivationLayout = .preferred) throws -> Model {
     try validate(config)
+    let layout = config.architecture == "resnet" ? layout : .channelsFirst
     var rng = RandomGenerator(seed: config.seed)
-    let backbone = try makeBackbone(config, rng: &rng)
-    let head = try self.head(for: config, outputs: config.numClasses, rng: &rng)
+    let backbone = try makeBackbone(config, layout: layout, rng: &rng)
+    let head = try self.head(for: config, outputs: config.numClasses, layout: layout, rng: &rng)
     let normalize = config.mean.isEmpty ? nil : Normalize(mean: config.mean, std: config.std)
-    return Model(config: config, normalize: normalize, backbone: backbone, head: head)
+    return Model(config: config, normalize: normalize, backbone: backbone, head: head, layout: layout)
   }
 
   static func validate(_ c: ModelConfig) throws {
@@ -37,16 +40,17 @@ public enum ModelBuilder {
     }
   }
 
-  static func makeBackbone(_ c: ModelConfig, rng: inout RandomGenerator) throws -> Sequential {
+  static func makeBackbone(_ c: ModelConfig, layout: ActivationLayout, rng: inout RandomGenerator) throws -> Sequential {
     switch c.architecture {
     case "mlp": return mlpBackbone(c, rng: &rng)
     case "cnn": return cnnBackbone(c, rng: &rng)
-    default: return try resnetParts(c, rng: &rng).backbone
+    default: return try resnetParts(c, layout: layout, rng: &rng).backbone
     }
   }
 
-  /// The head of `config`'s architecture with `outputs` classes.
-  public static func head(for c: ModelConfig, outputs: Int, rng: inout RandomGenerator) throws -> Layer {
+  /// The head of `config`'s architecture with `outputs` classes, for a backbone in `layout`.
+  public static func head(for c: ModelConfig, outputs: Int, layout: ActivationLayout = .channelsFirst,
+                          rng: inout RandomGenerator) throws -> Layer {
     switch c.architecture {
     case "mlp":
       return Sequential([("fc\(c.depth + 1)", Linear(inputSize: c.width, outputSize: outputs, initialization: c.initialization, rng: &rng))])
@@ -59,7 +63,7 @@ public enum ModelBuilder {
       ])
     default:
       var headRng = rng
-      let parts = try resnetParts(c, rng: &headRng, headOutputs: outputs)
+      let parts = try resnetParts(c, layout: layout, rng: &headRng, headOutputs: outputs)
       rng = headRng
       return parts.head
     }

@@ -4,6 +4,8 @@
 //   50 → ResNet-50v2 of the paper: bottlenecks [3, 4, 6, 3], names conv1, bn1, layer1…4, linear,
 //   no final BN-ReLU (method.md §2).
 // The backbone (θp) is every stage but the last; the head is the last stage + pooling + linear.
+// Activations are channels-last [N, H, W, C] from the stem to the pooling when `layout` says so
+// (the default, ActivationLayout.preferred): the Model converts its input before the stem.
 
 import AegisTensor
 
@@ -26,24 +28,24 @@ struct ResNetLayout {
 }
 
 extension ModelBuilder {
-  static func resnetParts(_ c: ModelConfig, rng: inout RandomGenerator, headOutputs: Int? = nil)
+  static func resnetParts(_ c: ModelConfig, layout: ActivationLayout, rng: inout RandomGenerator, headOutputs: Int? = nil)
     throws -> (backbone: Sequential, head: Sequential)
   {
-    guard let layout = ResNetLayout(depth: c.depth) else { throw ModelConfigError("unsupported resnet depth \(c.depth)") }
-    let paper = layout.isPaperStyle
-    let expansion = layout.bottleneck ? PreActBottleneck.expansion : 1
-    var stem: [(String, Layer)] = [(paper ? "conv1" : "stem", Conv2d(c.inputShape[0], c.width, kernel: 3, padding: 1, bias: false, initialization: c.initialization, rng: &rng))]
-    if paper { stem += [("bn1", BatchNorm(c.width)), ("relu0", ReLU())] }
+    guard let plan = ResNetLayout(depth: c.depth) else { throw ModelConfigError("unsupported resnet depth \(c.depth)") }
+    let paper = plan.isPaperStyle
+    let expansion = plan.bottleneck ? PreActBottleneck.expansion : 1
+    var stem: [(String, Layer)] = [(paper ? "conv1" : "stem", Conv2d(c.inputShape[0], c.width, kernel: 3, padding: 1, bias: false, initialization: c.initialization, layout: layout, rng: &rng))]
+    if paper { stem += [("bn1", BatchNorm(c.width, layout: layout)), ("relu0", ReLU())] }
     var stages: [(String, Layer)] = []
     var inPlanes = c.width
-    for (s, count) in layout.blocks.enumerated() {
+    for (s, count) in plan.blocks.enumerated() {
       let planes = c.width << s
       var blocks: [(String, Layer)] = []
       for b in 0..<count {
         let stride = (b == 0 && s > 0) ? 2 : 1
-        let block: Layer = layout.bottleneck
-          ? PreActBottleneck(inPlanes, planes, stride: stride, initialization: c.initialization, rng: &rng)
-          : PreActBasicBlock(inPlanes, planes, stride: stride, initialization: c.initialization, rng: &rng)
+        let block: Layer = plan.bottleneck
+          ? PreActBottleneck(inPlanes, planes, stride: stride, initialization: c.initialization, layout: layout, rng: &rng)
+          : PreActBasicBlock(inPlanes, planes, stride: stride, initialization: c.initialization, layout: layout, rng: &rng)
         blocks.append(("\(b)", block))
         inPlanes = planes * expansion
       }
@@ -51,8 +53,8 @@ extension ModelBuilder {
       stages.append((name, count == 1 && !paper ? blocks[0].1 : Sequential(blocks)))
     }
     var headLayers: [(String, Layer)] = [stages.removeLast()]
-    if !paper { headLayers += [("bn", BatchNorm(inPlanes)), ("relu", ReLU())] }
-    headLayers += [("pool", GlobalAvgPool()),
+    if !paper { headLayers += [("bn", BatchNorm(inPlanes, layout: layout)), ("relu", ReLU())] }
+    headLayers += [("pool", GlobalAvgPool(layout: layout)),
                    (paper ? "linear" : "fc", Linear(inputSize: inPlanes, outputSize: headOutputs ?? c.numClasses, initialization: c.initialization, rng: &rng))]
     return (Sequential(stem + stages), Sequential(headLayers))
   }

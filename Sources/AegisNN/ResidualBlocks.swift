@@ -9,13 +9,14 @@ public final class PreActBasicBlock: Layer {
   let bn1: BatchNorm, conv1: Conv2d, bn2: BatchNorm, conv2: Conv2d
   let shortcut: Conv2d?
 
-  public init(_ inPlanes: Int, _ planes: Int, stride: Int, initialization i: WeightInitialization = .kaiming, rng: inout RandomGenerator) {
-    bn1 = BatchNorm(inPlanes)
-    conv1 = Conv2d(inPlanes, planes, kernel: 3, stride: stride, padding: 1, bias: false, initialization: i, rng: &rng)
-    bn2 = BatchNorm(planes)
-    conv2 = Conv2d(planes, planes, kernel: 3, padding: 1, bias: false, initialization: i, rng: &rng)
+  public init(_ inPlanes: Int, _ planes: Int, stride: Int, initialization i: WeightInitialization = .kaiming,
+              layout l: ActivationLayout = .channelsFirst, rng: inout RandomGenerator) {
+    bn1 = BatchNorm(inPlanes, layout: l)
+    conv1 = Conv2d(inPlanes, planes, kernel: 3, stride: stride, padding: 1, bias: false, initialization: i, layout: l, rng: &rng)
+    bn2 = BatchNorm(planes, layout: l)
+    conv2 = Conv2d(planes, planes, kernel: 3, padding: 1, bias: false, initialization: i, layout: l, rng: &rng)
     shortcut = (stride != 1 || inPlanes != planes)
-      ? Conv2d(inPlanes, planes, kernel: 1, stride: stride, bias: false, initialization: i, rng: &rng) : nil
+      ? Conv2d(inPlanes, planes, kernel: 1, stride: stride, bias: false, initialization: i, layout: l, rng: &rng) : nil
   }
 
   public override func forward(_ x: Tensor) -> Tensor {
@@ -38,16 +39,17 @@ public final class PreActBottleneck: Layer {
   let bn0: BatchNorm, conv1: Conv2d, bn1: BatchNorm, conv2: Conv2d, bn2: BatchNorm, conv3: Conv2d
   let shortcut: Sequential?
 
-  public init(_ inPlanes: Int, _ planes: Int, stride: Int, initialization i: WeightInitialization = .kaiming, rng: inout RandomGenerator) {
+  public init(_ inPlanes: Int, _ planes: Int, stride: Int, initialization i: WeightInitialization = .kaiming,
+              layout l: ActivationLayout = .channelsFirst, rng: inout RandomGenerator) {
     let out = planes * Self.expansion
-    bn0 = BatchNorm(inPlanes)
-    conv1 = Conv2d(inPlanes, planes, kernel: 1, bias: false, initialization: i, rng: &rng)
-    bn1 = BatchNorm(planes)
-    conv2 = Conv2d(planes, planes, kernel: 3, stride: stride, padding: 1, bias: false, initialization: i, rng: &rng)
-    bn2 = BatchNorm(planes)
-    conv3 = Conv2d(planes, out, kernel: 1, bias: false, initialization: i, rng: &rng)
+    bn0 = BatchNorm(inPlanes, layout: l)
+    conv1 = Conv2d(inPlanes, planes, kernel: 1, bias: false, initialization: i, layout: l, rng: &rng)
+    bn1 = BatchNorm(planes, layout: l)
+    conv2 = Conv2d(planes, planes, kernel: 3, stride: stride, padding: 1, bias: false, initialization: i, layout: l, rng: &rng)
+    bn2 = BatchNorm(planes, layout: l)
+    conv3 = Conv2d(planes, out, kernel: 1, bias: false, initialization: i, layout: l, rng: &rng)
     shortcut = (stride != 1 || inPlanes != out)
-      ? Sequential([("0", Conv2d(inPlanes, out, kernel: 1, stride: stride, bias: false, initialization: i, rng: &rng)), ("1", BatchNorm(out))])
+      ? Sequential([("0", Conv2d(inPlanes, out, kernel: 1, stride: stride, bias: false, initialization: i, layout: l, rng: &rng)), ("1", BatchNorm(out, layout: l))])
       : nil
   }
 

@@ -134,7 +134,7 @@ public enum FineTuning {
   /// backbone, frozen for partial fine-tuning.
   public static func prepare(_ pretrained: Model, classes: Int, options: FineTuningOptions) throws -> (Model, TransferReport) {
     guard classes >= 2 else { throw SSLError("fine-tuning needs at least 2 classes, got \(classes)") }
-    let model = try ModelBuilder.build(pretrained.config)
+    let model = try ModelBuilder.build(pretrained.config, layout: pretrained.activationLayout)
     model.replaceHead(model.makeHead(outputs: classes, seed: options.headSeed))
     let report = Checkpoint.transferBackbone(from: pretrained, into: model)
     if options.mode == .partial { model.backbone.setFrozen(true) }

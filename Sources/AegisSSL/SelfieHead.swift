@@ -53,8 +53,7 @@ public final class SelfieHead: Layer, PretextHead {
 
   /// Backbone features of every patch, globally average-pooled (and projected): `[N·16, d]`.
   func patchFeatures(_ model: Model, _ images: Tensor) -> Tensor {
-    let encoded = model.features(grid.splitUnchecked(images))
-    let pooled = encoded.rank == 4 ? encoded.globalAvgPool() : encoded.flattenedBatch()
+    let pooled = model.pooledFeatures(grid.splitUnchecked(images))
     return projection.map { $0(pooled) } ?? pooled
   }
 
@@ -81,7 +80,7 @@ public final class SelfieHead: Layer, PretextHead {
   static func featureSize(of model: Model, patchShape: [Int]) -> Int {
     LayerGroup([model]).withAttackState {
       let out = withoutGrad { model.features(Tensor.zeros([1] + patchShape)) }
-      return out.rank == 4 ? out.shape[1] : out.count
+      return out.rank == 4 ? model.featureChannels(out) : out.count
     }
   }
 

@@ -30,7 +30,7 @@ public enum ConvBackend: String, Sendable {
   static func shape(_ geo: ConvGeometry, images: Int, bias: Bool, relu: Bool, worker: Int) -> aegis_conv_shape {
     aegis_conv_shape(n: Int32(images), c: Int32(geo.c), h: Int32(geo.h), w: Int32(geo.w), o: Int32(geo.o),
                      kh: Int32(geo.kh), kw: Int32(geo.kw), stride: Int32(geo.stride), padding: Int32(geo.padding),
-                     bias: bias ? 1 : 0, relu: relu ? 1 : 0, worker: Int32(worker))
+                     nhwc: geo.layout == .channelsLast ? 1 : 0, bias: bias ? 1 : 0, relu: relu ? 1 : 0, worker: Int32(worker))
   }
 
   /// How many slices of how many images the batch splits into (every slice non-empty).
@@ -61,7 +61,7 @@ public enum ConvBackend: String, Sendable {
     return !failed.contains(true)
   }
 
-  /// The output [N, O, OH, OW] of conv(x, w) (+ bias) (then ReLU).
+  /// The output [N, O, OH, OW] (or [N, OH, OW, O]) of conv(x, w) (+ bias) (then ReLU).
   static func forward(_ geo: ConvGeometry, _ x: Tensor, _ weight: Tensor, _ bias: Tensor?, relu: Bool, training: Bool) -> [Float] {
     let count = geo.n * geo.o * geo.p
     return x.storage.withUnsafeBufferPointer { px in
@@ -77,14 +77,16 @@ public enum ConvBackend: String, Sendable {
             }
             if ok { return }
           }
-          Im2colConv.forward(geo, xp, wp, into: op)
-          addBiasAndReLU(geo, bias, relu: relu, op)
+          ChannelsLastCopy.run(geo, inputs: [(xp, geo.c, geo.h, geo.w)], output: op, outputSize: (geo.o, geo.oh, geo.ow)) { cf, ins, out in
+            Im2colConv.forward(cf, ins[0], wp, into: out)
+            addBiasAndReLU(cf, bias, relu: relu, out)
+          }
         }
       }
     }
   }
 
-  /// ∂input [N, C, H, W] from the output gradient `g`.
+  /// ∂input [N, C, H, W] (or [N, H, W, C]) from the output gradient `g`.
   static func inputGradient(_ geo: ConvGeometry, _ g: Tensor, _ weight: Tensor) -> [Float] {
     g.storage.withUnsafeBufferPointer { pg in
       weight.storage.withUnsafeBufferPointer { pw in
@@ -96,8 +98,10 @@ public enum ConvBackend: String, Sendable {
               return
             }
           }
-          op.update(repeating: 0, count: geo.n * geo.c * geo.h * geo.w)
-          Im2colConv.inputGradient(geo, gp, wp, into: op)
+          ChannelsLastCopy.run(geo, inputs: [(gp, geo.o, geo.oh, geo.ow)], output: op, outputSize: (geo.c, geo.h, geo.w)) { cf, ins, out in
+            out.update(repeating: 0, count: geo.n * geo.c * geo.h * geo.w)
+            Im2colConv.inputGradient(cf, ins[0], wp, into: out)
+          }
         }
       }
     }
@@ -110,7 +114,7 @@ public enum ConvBackend: String, Sendable {
         uninitializedFloats(geo.o * geo.k) { op in
           let xp = px.baseAddress!, gp = pg.baseAddress!
           if choose(geo) == .oneDNN && oneDNNWeightGradient(geo, xp, gp, op, nil) { return }
-          Im2colConv.weightGradient(geo, xp, gp, into: op)
+          referenceWeightGradient(geo, xp, gp, into: op)
         }
       }
     }
@@ -126,14 +130,14 @@ public enum ConvBackend: String, Sendable {
           bias.withUnsafeMutableBufferPointer { pb in
             uninitializedFloats(geo.o * geo.k) { op in
               ok = oneDNNWeightGradient(geo, px.baseAddress!, pg.baseAddress!, op, pb.baseAddress!)
-              if !ok { Im2colConv.weightGradient(geo, px.baseAddress!, pg.baseAddress!, into: op) }
+              if !ok { referenceWeightGradient(geo, px.baseAddress!, pg.baseAddress!, into: op) }
             }
           }
         }
       }
     }
     let wshape = [geo.o, geo.c, geo.kh, geo.kw]
-    if !ok { return (Tensor(shape: wshape, storage: weight), g.sum(axes: [0, 2, 3])) }
+    if !ok { return (Tensor(shape: wshape, storage: weight), g.sum(axes: geo.layout.reductionAxes(rank: 4))) }
     return (Tensor(shape: wshape, storage: weight), Tensor(shape: [geo.o], storage: bias))
   }
 
@@ -160,6 +164,16 @@ public enum ConvBackend: String, Sendable {
       }
     }
     return true
+  }
+
+  /// ∂weight by im2col (on channels-first copies of channels-last activations).
+  static func referenceWeightGradient(_ geo: ConvGeometry, _ xp: UnsafePointer<Float>, _ gp: UnsafePointer<Float>,
+                                      into op: UnsafeMutablePointer<Float>) {
+    guard geo.layout == .channelsLast else { return Im2colConv.weightGradient(geo, xp, gp, into: op) }
+    let x = ChannelsLastCopy.channelsFirst(xp, n: geo.n, c: geo.c, h: geo.h, w: geo.w)
+    let g = ChannelsLastCopy.channelsFirst(gp, n: geo.n, c: geo.o, h: geo.oh, w: geo.ow)
+    defer { x.deallocate(); g.deallocate() }
+    Im2colConv.weightGradient(geo.channelsFirst, x, g, into: op)
   }
 
   /// The reference path's bias and ReLU, one pass over the output.

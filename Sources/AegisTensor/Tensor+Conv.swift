@@ -4,18 +4,28 @@
 
 import CBLAS
 
-/// Sizes of one convolution: input [N, C, H, W], weight [O, C, kh, kw], output [N, O, OH, OW].
+/// Sizes of one convolution: input [N, C, H, W], weight [O, C, kh, kw], output [N, O, OH, OW]
+/// (activations [N, H, W, C] and [N, OH, OW, O] when `layout` is channels-last).
 struct ConvGeometry {
   let n, c, h, w, o, kh, kw, stride, padding, oh, ow: Int
+  let layout: ActivationLayout
   var k: Int { c * kh * kw }
   var p: Int { oh * ow }
+  var inputShape: [Int] { layout.shape(n: n, c: c, h: h, w: w) }
+  var outputShape: [Int] { layout.shape(n: n, c: o, h: oh, w: ow) }
 
-  init(input: [Int], weight: [Int], stride: Int, padding: Int) {
-    n = input[0]; c = input[1]; h = input[2]; w = input[3]
+  init(input: [Int], weight: [Int], stride: Int, padding: Int, layout: ActivationLayout = .channelsFirst) {
+    n = input[0]
+    (c, h, w) = layout == .channelsLast ? (input[3], input[1], input[2]) : (input[1], input[2], input[3])
     o = weight[0]; kh = weight[2]; kw = weight[3]
-    self.stride = stride; self.padding = padding
+    self.stride = stride; self.padding = padding; self.layout = layout
     oh = (h + 2 * padding - kh) / stride + 1
     ow = (w + 2 * padding - kw) / stride + 1
+  }
+
+  /// The same convolution on channels-first activations (what the im2col reference computes).
+  var channelsFirst: ConvGeometry {
+    ConvGeometry(input: [n, c, h, w], weight: [o, c, kh, kw], stride: stride, padding: padding)
   }
 
   /// Images per sgemm: enough columns (≈4k) for an efficient product, bounded memory.
@@ -174,51 +184,54 @@ enum Im2colConv {
 extension Tensor {
   /// Convolution of `self` [N, C, H, W] with `weight` [O, C, kh, kw] (+ `bias` [O]).
   /// With `relu`, the output is max(0, ·) (fused into the kernel where the backend allows).
-  public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, relu: Bool = false) -> Tensor {
+  /// With `layout: .channelsLast`, input and output are [N, H, W, C] and [N, OH, OW, O].
+  public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, relu: Bool = false,
+                     layout: ActivationLayout = .channelsFirst) -> Tensor {
     let x = self
-    let geo = ConvGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding)
+    let geo = ConvGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding, layout: layout)
     let flops = 2 * Double(geo.n * geo.o * geo.p * geo.k)
     let out = Profiler.measure(relu ? "conv2d+relu" : "conv2d", flops: flops) {
       ConvBackend.forward(geo, x, weight, bias, relu: relu, training: GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad))
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    let result = Tensor(shape: [geo.n, geo.o, geo.oh, geo.ow], storage: out)
+    let result = Tensor(shape: geo.outputShape, storage: out)
     return result.recorded(relu ? "conv2d+relu" : "conv2d", inputs) { [unowned result] g0 in
       let g = relu ? g0.reluMasked(by: result) : g0
+      let dx = x.requiresGrad ? g.conv2dInputGradient(weight, inputShape: x.shape, stride: stride, padding: padding, layout: layout) : nil
       // Plain backward: the weight and bias gradients come from one oneDNN call.
       if !GradMode.isEnabled, weight.requiresGrad, let bias, bias.requiresGrad, ConvBackend.usesOneDNN(geo) {
         let (gw, gb) = ConvBackend.weightAndBiasGradient(geo, x, g)
-        return [x.requiresGrad ? g.conv2dInputGradient(weight, inputShape: x.shape, stride: stride, padding: padding) : nil, gw, gb]
+        return [dx, gw, gb]
       }
-      return [x.requiresGrad ? g.conv2dInputGradient(weight, inputShape: x.shape, stride: stride, padding: padding) : nil,
-              weight.requiresGrad ? x.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding) : nil,
-              bias.map { _ in g.sum(axes: [0, 2, 3]) }]
+      return [dx,
+              weight.requiresGrad ? x.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding, layout: layout) : nil,
+              bias.map { _ in g.sum(axes: layout.reductionAxes(rank: 4)) }]
     }
   }
 
   /// ∂(conv)/∂input applied to `self` (the output gradient): a transposed convolution.
-  func conv2dInputGradient(_ weight: Tensor, inputShape: [Int], stride: Int, padding: Int) -> Tensor {
+  func conv2dInputGradient(_ weight: Tensor, inputShape: [Int], stride: Int, padding: Int, layout: ActivationLayout) -> Tensor {
     let g = self
-    let geo = ConvGeometry(input: inputShape, weight: weight.shape, stride: stride, padding: padding)
+    let geo = ConvGeometry(input: inputShape, weight: weight.shape, stride: stride, padding: padding, layout: layout)
     let out = Profiler.measure("conv2d input grad", flops: 2 * Double(geo.n * geo.o * geo.p * geo.k)) {
       ConvBackend.inputGradient(geo, g, weight)
     }
     return Tensor(shape: inputShape, storage: out).recorded("conv2dInputGradient", [g, weight]) { gg in
-      [g.requiresGrad ? gg.conv2d(weight, stride: stride, padding: padding) : nil,
-       weight.requiresGrad ? gg.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding) : nil]
+      [g.requiresGrad ? gg.conv2d(weight, stride: stride, padding: padding, layout: layout) : nil,
+       weight.requiresGrad ? gg.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding, layout: layout) : nil]
     }
   }
 
   /// ∂(conv)/∂weight for input `self` and output gradient `g`: Σ_b g_b · col_bᵀ.
-  func conv2dWeightGradient(_ g: Tensor, weightShape: [Int], stride: Int, padding: Int) -> Tensor {
+  func conv2dWeightGradient(_ g: Tensor, weightShape: [Int], stride: Int, padding: Int, layout: ActivationLayout) -> Tensor {
     let x = self
-    let geo = ConvGeometry(input: x.shape, weight: weightShape, stride: stride, padding: padding)
+    let geo = ConvGeometry(input: x.shape, weight: weightShape, stride: stride, padding: padding, layout: layout)
     let out = Profiler.measure("conv2d weight grad", flops: 2 * Double(geo.n * geo.o * geo.p * geo.k)) {
       ConvBackend.weightGradient(geo, x, g)
     }
     return Tensor(shape: weightShape, storage: out).recorded("conv2dWeightGradient", [x, g]) { gw in
-      [x.requiresGrad ? g.conv2dInputGradient(gw, inputShape: x.shape, stride: stride, padding: padding) : nil,
-       g.requiresGrad ? x.conv2d(gw, stride: stride, padding: padding) : nil]
+      [x.requiresGrad ? g.conv2dInputGradient(gw, inputShape: x.shape, stride: stride, padding: padding, layout: layout) : nil,
+       g.requiresGrad ? x.conv2d(gw, stride: stride, padding: padding, layout: layout) : nil]
     }
   }
 

@@ -4,25 +4,30 @@
 import AegisKernels
 
 extension Tensor {
-  /// Batch norm of [N, C, H, W] (or [N, C]) with batch statistics.
+  /// Batch norm of [N, C, H, W] (or [N, C], or [N, H, W, C] channels-last) with batch statistics.
   ///
   /// Returns the output and the per-channel batch mean and biased variance (for running stats).
   /// Uses a fused kernel (channels spread over the cores); when `GradMode.needsSecondOrder` is
   /// set it is composed from differentiable ops instead, so its gradient can be differentiated
-  /// again. With `relu`, the output is max(0, ·), fused into the same pass.
-  public func batchNormTraining(gamma: Tensor, beta: Tensor, epsilon: Float, relu: Bool = false)
-    -> (Tensor, mean: [Float], variance: [Float])
+  /// again. With `relu`, the output is max(0, ·), fused into the same pass. With
+  /// `layout: .channelsLast`, a 4-D `self` is [N, H, W, C].
+  public func batchNormTraining(gamma: Tensor, beta: Tensor, epsilon: Float, relu: Bool = false,
+                                layout: ActivationLayout = .channelsFirst) -> (Tensor, mean: [Float], variance: [Float])
   {
-    let (mean, variance) = channelMoments()
+    let channelsLast = rank == 4 && layout == .channelsLast
+    let (mean, variance) = channelsLast ? channelsLastMoments() : channelMoments()
     if GradMode.needsSecondOrder && GradMode.isEnabled {
-      let c = shape[1]
-      let axes = rank == 4 ? [0, 2, 3] : [0]
-      let bshape = rank == 4 ? [1, c, 1, 1] : [1, c]
+      let c = shape[layout.channelAxis(rank: rank)]
+      let axes = layout.reductionAxes(rank: rank)
+      let bshape = layout.broadcastShape(channels: c, rank: rank)
       let mu = self.mean(axes: axes, keepDims: true)
       let centered = self - mu
       let v = (centered * centered).mean(axes: axes, keepDims: true)
       let y = centered / (v + epsilon).sqrt() * gamma.reshaped(bshape) + beta.reshaped(bshape)
       return (relu ? y.relu() : y, mean, variance)
+    }
+    if channelsLast {
+      return (channelsLastBatchNorm(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon, relu: relu), mean, variance)
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     let (n, c, spatial) = channelLayout
@@ -104,13 +109,15 @@ extension Tensor {
   /// Batch norm with fixed statistics (eval or frozen mode): an affine map per channel.
   /// With `relu`, max(0, ·) in the same pass (what attacks run: eval-mode BN+ReLU).
   public func batchNormInference(gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, epsilon: Float,
-                                 relu: Bool = false) -> Tensor {
-    let c = shape[1]
-    let bshape = rank == 4 ? [1, c, 1, 1] : [1, c]
+                                 relu: Bool = false, layout: ActivationLayout = .channelsFirst) -> Tensor {
+    let c = shape[layout.channelAxis(rank: rank)]
+    let bshape = layout.broadcastShape(channels: c, rank: rank)
     let invStd = variance.detached().mapElements { 1 / ($0 + epsilon).squareRoot() }
     let scale = gamma * invStd
     let shift = beta - mean.detached() * scale
-    if relu && !(GradMode.needsSecondOrder && GradMode.isEnabled) { return affineReLU(scale: scale, shift: shift) }
+    if relu && !(GradMode.needsSecondOrder && GradMode.isEnabled) {
+      return rank == 4 && layout == .channelsLast ? channelsLastAffineReLU(scale: scale, shift: shift) : affineReLU(scale: scale, shift: shift)
+    }
     let y = self * scale.reshaped(bshape) + shift.reshaped(bshape)
     return relu ? y.relu() : y
   }

@@ -1,6 +1,6 @@
 // Convolutions through oneDNN's C API, with the primitives cached by shape.
-// Tensors cross this boundary in the engine's layouts (NCHW activations, OIHW weights); any
-// reorder into oneDNN's blocked layouts happens inside, into buffers kept with the primitive.
+// Tensors cross this boundary in the engine's layouts (NCHW or NHWC activations, OIHW weights);
+// any reorder into oneDNN's blocked layouts happens inside, into buffers kept with the primitive.
 #ifndef AEGIS_KERNELS_H
 #define AEGIS_KERNELS_H
 
@@ -15,6 +15,10 @@ typedef enum {
 /// One convolution: input [n, c, h, w], weight [o, c, kh, kw], symmetric padding.
 typedef struct {
   int n, c, h, w, o, kh, kw, stride, padding;
+  /// Activations (input and output) stored channels-last, [n, h, w, c]: oneDNN then computes
+  /// in that layout directly, with no reorder of activations (NCHW ones are reordered to its
+  /// blocked layout and back on every call).
+  int nhwc;
   /// Forward: add a bias. Backward weights: also compute the bias gradient.
   int bias;
   /// Forward only: apply ReLU to the output (fused post-op).
@@ -74,5 +78,31 @@ void aegis_affine_relu_backward_image(const float *g, const float *output, int c
 /// Σg and Σg·x of channel `ch` where output > 0 (∂shift and ∂scale).
 void aegis_affine_relu_channel_sums(const float *g, const float *x, const float *output, int n, int c, int spatial,
                                     int ch, float *sum_g, float *sum_g_x);
+
+// ---- Batch norm on channels-last tensors (batchnorm_nhwc.c): [rows, C], rows = N·H·W ----
+// Each call covers a range of rows; sums are added into the caller's (zeroed) double arrays, so
+// workers can take disjoint row ranges and the caller adds their partial sums.
+
+/// Adds Σx and Σx² of every channel over `rows` rows.
+void aegis_nhwc_moments(const float *x, int rows, int c, double *sum, double *sum_squares);
+
+/// out = x·scale[c] + shift[c] (then max(0, ·) when relu), row by row.
+void aegis_nhwc_affine(const float *x, int rows, int c, const float *scale, const float *shift, int relu, float *out);
+
+/// Adds Σg and Σg·x̂ of every channel, x̂ = (x − mean)·inv_std, g masked where relu_output ≤ 0 (if given).
+void aegis_nhwc_bn_backward_sums(const float *g, const float *x, const float *relu_output, int rows, int c,
+                                 const float *mean, const float *inv_std, double *sum_g, double *sum_g_xhat);
+
+/// ∂x = γ·inv_std/M·(M·g − Σg − x̂·Σg·x̂) (g masked by relu_output when given), M = count.
+void aegis_nhwc_bn_backward(const float *g, const float *x, const float *relu_output, int rows, int c, int count,
+                            const float *mean, const float *inv_std, const float *gamma, const float *sum_g,
+                            const float *sum_g_xhat, float *dx);
+
+/// ∂x = g·scale[c] where output > 0, else 0.
+void aegis_nhwc_affine_relu_backward(const float *g, const float *output, int rows, int c, const float *scale, float *dx);
+
+/// Adds Σg and Σg·x of every channel where output > 0 (∂shift and ∂scale).
+void aegis_nhwc_affine_relu_sums(const float *g, const float *x, const float *output, int rows, int c, double *sum_g,
+                                 double *sum_g_x);
 
 #endif
