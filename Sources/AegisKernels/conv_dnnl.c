@@ -2,8 +2,8 @@
 // kernel (milliseconds), so each (kind, shape) is built once and kept. oneDNN is free to choose
 // its blocked layouts (format `any`); user tensors are reordered in and out through buffers kept
 // in the cache entry, so steady-state calls allocate nothing. Set AEGIS_DNNL_PLAIN=1 to force
-// plain NCHW/OIHW layouts (no reorders), for measuring what the reorders cost. Channels-last
-// activations (shape.nhwc) are always passed to oneDNN as they are.
+// plain NCHW/OIHW layouts (no reorders), for measuring what the reorders cost. NHWC and nChw16c
+// activations (shape.src_format, dst_format) are always passed to oneDNN as they are.
 //
 // Threads: the engine's callers split the batch over their own worker threads and every call
 // runs single-threaded (OpenMP team of one). oneDNN's OpenMP threads would otherwise spin-wait
@@ -98,25 +98,34 @@ static int ensure_engine(void) {
 static int same_shape(const aegis_conv_shape *a, const aegis_conv_shape *b) {
   return a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w && a->o == b->o && a->kh == b->kh &&
          a->kw == b->kw && a->stride == b->stride && a->padding == b->padding && a->bias == b->bias &&
-         a->relu == b->relu && a->worker == b->worker && a->nhwc == b->nhwc;
+         a->relu == b->relu && a->worker == b->worker && a->src_format == b->src_format &&
+         a->dst_format == b->dst_format;
 }
 
 static int out_size(int in, int k, int s, int p) { return (in + 2 * p - k) / s + 1; }
 
-/// The four descriptors of a convolution. With `any`, oneDNN chooses the weights' layout, and the
-/// activations' too unless they are channels-last: its NHWC kernels are as fast as its blocked
-/// ones, so channels-last activations are used as they are, with no reorder.
+/// The tag of an activation stored as `format`: NHWC and nChw16c are used as they are (no
+/// reorder); for NCHW, `any` lets oneDNN choose and the call reorders.
+static dnnl_format_tag_t activation_tag(aegis_format format, int any) {
+  switch (format) {
+  case AEGIS_NHWC: return dnnl_nhwc;
+  case AEGIS_NCHW16C: return dnnl_nChw16c;
+  default: return any ? dnnl_format_tag_any : dnnl_nchw;
+  }
+}
+
+/// The four descriptors of a convolution. With `any`, oneDNN chooses the weights' layout, and
+/// that of NCHW activations.
 static void init_mds(const aegis_conv_shape *s, int any, dnnl_memory_desc_t *src, dnnl_memory_desc_t *wei,
                      dnnl_memory_desc_t *bias, dnnl_memory_desc_t *dst) {
-  dnnl_format_tag_t act = s->nhwc ? dnnl_nhwc : any ? dnnl_format_tag_any : dnnl_nchw;
   dnnl_dims_t sd = {s->n, s->c, s->h, s->w};
   dnnl_dims_t wd = {s->o, s->c, s->kh, s->kw};
   dnnl_dims_t bd = {s->o};
   dnnl_dims_t dd = {s->n, s->o, out_size(s->h, s->kh, s->stride, s->padding), out_size(s->w, s->kw, s->stride, s->padding)};
-  dnnl_memory_desc_init_by_tag(src, 4, sd, dnnl_f32, act);
+  dnnl_memory_desc_init_by_tag(src, 4, sd, dnnl_f32, activation_tag(s->src_format, any));
   dnnl_memory_desc_init_by_tag(wei, 4, wd, dnnl_f32, any ? dnnl_format_tag_any : dnnl_oihw);
   dnnl_memory_desc_init_by_tag(bias, 1, bd, dnnl_f32, dnnl_x);
-  dnnl_memory_desc_init_by_tag(dst, 4, dd, dnnl_f32, act);
+  dnnl_memory_desc_init_by_tag(dst, 4, dd, dnnl_f32, activation_tag(s->dst_format, any));
 }
 
 static int init_desc(int kind, const aegis_conv_shape *s, int any, dnnl_convolution_desc_t *desc) {

@@ -67,7 +67,7 @@ public final class ModelObject: AegisObject, AegisCallable {
   }
   public func describe() -> String { model.summaryTable() }
   public var memberNames: [String] {
-    ["params", "label", "outputs", "input_shape", "backbone_params", "architecture", "training", "history", "best_model", "best_epoch", "pretext"]
+    ["params", "label", "outputs", "input_shape", "backbone_params", "architecture", "training", "history", "best_model", "best_epoch", "pretext", "layout"]
   }
   public func member(_ name: String) throws -> Value? {
     switch name {
@@ -82,6 +82,7 @@ public final class ModelObject: AegisObject, AegisCallable {
     case "best_model": return bestModel.map { .object(ModelObject($0)) } ?? .nil
     case "best_epoch": return bestEpoch.map { .number(Double($0)) } ?? .nil
     case "pretext": return (pretext as? PretextNetwork).map { .object(PretextObject($0)) } ?? .nil
+    case "layout": return .string(model.activationLayout.rawValue)
     default: return nil
     }
   }

@@ -11,8 +11,9 @@ public final class Model: Layer {
   public private(set) var head: Layer
   /// Free-form label shown in summaries and plots ("P3F4 rotation").
   public var label: String
-  /// How the backbone and head keep 4-D activations. Inputs are always [N, C, H, W] in [0, 1];
-  /// a channels-last model converts them after normalizing, and its `features` are [N, H, W, C].
+  /// How the backbone and head store 4-D activations. Inputs are always [N, C, H, W] in [0, 1]
+  /// (converted to `activationLayout.imageLayout` for the first convolution); `features` come
+  /// out in this layout.
   public let activationLayout: ActivationLayout
 
   init(config: ModelConfig, normalize: Normalize?, backbone: Sequential, head: Layer, layout: ActivationLayout) {
@@ -27,17 +28,17 @@ public final class Model: Layer {
   /// Backbone features of images [N, C, H, W] in [0, 1], in `activationLayout`.
   public func features(_ x: Tensor) -> Tensor {
     let normalized = normalize.map { $0(x) } ?? x
-    return backbone(normalized.rank == 4 ? normalized.inLayout(activationLayout) : normalized)
+    return backbone(normalized.rank == 4 ? normalized.inLayout(activationLayout.imageLayout) : normalized)
   }
 
   /// `features` pooled to one vector per image: [N, C] (flattened for non-convolutional backbones).
   public func pooledFeatures(_ x: Tensor) -> Tensor {
     let f = features(x)
-    return f.rank == 4 ? f.globalAvgPool(layout: activationLayout) : f.flattenedBatch()
+    return activationLayout.isSpatial(rank: f.rank) ? f.globalAvgPool(layout: activationLayout) : f.flattenedBatch()
   }
 
   /// The channel count of a 4-D feature map from `features`.
-  public func featureChannels(_ features: Tensor) -> Int { features.shape[activationLayout.channelAxis(rank: features.rank)] }
+  public func featureChannels(_ features: Tensor) -> Int { activationLayout.channels(of: features.shape) }
 
   public override func forward(_ x: Tensor) -> Tensor { head(features(x)) }
 

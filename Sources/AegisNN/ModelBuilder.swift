@@ -6,11 +6,11 @@ import AegisTensor
 
 public enum ModelBuilder {
   /// Builds a model from its recipe (weights initialized from `config.seed`). `layout` is how a
-  /// ResNet keeps its activations (same weights, same function; channels-last is faster, see
-  /// docs/performance.md); the other architectures are channels-first.
+  /// ResNet keeps its activations (same weights, same function; blocked and channels-last are
+  /// faster, see docs/performance.md); the other architectures are channels-first.
   public static func build(_ config: ModelConfig, layout: ActivationLayout = .preferred) throws -> Model {
     try validate(config)
-    let layout = config.architecture == "resnet" ? layout : .channelsFirst
+    let layout = config.architecture == "resnet" ? layout.supporting(channels: config.width) : .channelsFirst
     var rng = RandomGenerator(seed: config.seed)
     let backbone = try makeBackbone(config, layout: layout, rng: &rng)
     let head = try self.head(for: config, outputs: config.numClasses, layout: layout, rng: &rng)

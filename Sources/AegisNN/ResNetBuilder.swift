@@ -4,8 +4,9 @@
 //   50 → ResNet-50v2 of the paper: bottlenecks [3, 4, 6, 3], names conv1, bn1, layer1…4, linear,
 //   no final BN-ReLU (method.md §2).
 // The backbone (θp) is every stage but the last; the head is the last stage + pooling + linear.
-// Activations are channels-last [N, H, W, C] from the stem to the pooling when `layout` says so
-// (the default, ActivationLayout.preferred): the Model converts its input before the stem.
+// Activations are stored in `layout` (ActivationLayout.preferred by default: blocked, or
+// channels-last for widths that are not multiples of 16) from the stem's output to the pooling;
+// the stem reads the images as `layout.imageLayout` says.
 
 import AegisTensor
 
@@ -34,7 +35,7 @@ extension ModelBuilder {
     guard let plan = ResNetLayout(depth: c.depth) else { throw ModelConfigError("unsupported resnet depth \(c.depth)") }
     let paper = plan.isPaperStyle
     let expansion = plan.bottleneck ? PreActBottleneck.expansion : 1
-    var stem: [(String, Layer)] = [(paper ? "conv1" : "stem", Conv2d(c.inputShape[0], c.width, kernel: 3, padding: 1, bias: false, initialization: c.initialization, layout: layout, rng: &rng))]
+    var stem: [(String, Layer)] = [(paper ? "conv1" : "stem", Conv2d(c.inputShape[0], c.width, kernel: 3, padding: 1, bias: false, initialization: c.initialization, layout: layout, inputLayout: layout.imageLayout, rng: &rng))]
     if paper { stem += [("bn1", BatchNorm(c.width, layout: layout)), ("relu0", ReLU())] }
     var stages: [(String, Layer)] = []
     var inPlanes = c.width

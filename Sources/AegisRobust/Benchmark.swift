@@ -122,9 +122,17 @@ public enum Benchmark {
     return String(data: data, encoding: .utf8) ?? "{}"
   }
 
+  /// Which layout ResNets store activations in here, and oneDNN's kernels for it (the choice
+  /// is per machine, see ActivationLayout.preferred).
+  public static func engineLine() -> String {
+    let layout = ActivationLayout.preferred
+    let kernels = Array(Set(ConvBackend.kernelNames(for: layout))).sorted().joined(separator: ", ")
+    return "resnet activations \(layout.rawValue) (oneDNN kernels: \(kernels))"
+  }
+
   public static func table(_ figures: [BenchmarkFigure]) -> String {
     func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
-    var lines = [pad("model", 10) + pad("figure", 20) + "   median   [min – max]   runs"]
+    var lines = [engineLine(), pad("model", 10) + pad("figure", 20) + "   median   [min – max]   runs"]
     for f in figures {
       lines.append(pad(f.model, 10) + pad(f.figure, 20) + String(format: "%9.1f   [%.1f – %.1f]   %d", f.median, f.minimum, f.maximum, f.runs))
     }

@@ -80,7 +80,7 @@ public final class SelfieHead: Layer, PretextHead {
   static func featureSize(of model: Model, patchShape: [Int]) -> Int {
     LayerGroup([model]).withAttackState {
       let out = withoutGrad { model.features(Tensor.zeros([1] + patchShape)) }
-      return out.rank == 4 ? model.featureChannels(out) : out.count
+      return model.activationLayout.isSpatial(rank: out.rank) ? model.featureChannels(out) : out.count
     }
   }
 

@@ -30,7 +30,15 @@ public enum ConvBackend: String, Sendable {
   static func shape(_ geo: ConvGeometry, images: Int, bias: Bool, relu: Bool, worker: Int) -> aegis_conv_shape {
     aegis_conv_shape(n: Int32(images), c: Int32(geo.c), h: Int32(geo.h), w: Int32(geo.w), o: Int32(geo.o),
                      kh: Int32(geo.kh), kw: Int32(geo.kw), stride: Int32(geo.stride), padding: Int32(geo.padding),
-                     nhwc: geo.layout == .channelsLast ? 1 : 0, bias: bias ? 1 : 0, relu: relu ? 1 : 0, worker: Int32(worker))
+                     src_format: format(geo.inputLayout), dst_format: format(geo.outputLayout), bias: bias ? 1 : 0, relu: relu ? 1 : 0, worker: Int32(worker))
+  }
+
+  static func format(_ layout: ActivationLayout) -> aegis_format {
+    switch layout {
+    case .channelsFirst: return AEGIS_NCHW
+    case .channelsLast: return AEGIS_NHWC
+    case .blocked: return AEGIS_NCHW16C
+    }
   }
 
   /// How many slices of how many images the batch splits into (every slice non-empty).
@@ -61,7 +69,7 @@ public enum ConvBackend: String, Sendable {
     return !failed.contains(true)
   }
 
-  /// The output [N, O, OH, OW] (or [N, OH, OW, O]) of conv(x, w) (+ bias) (then ReLU).
+  /// The output [N, O, OH, OW] (stored in the output layout) of conv(x, w) (+ bias) (then ReLU).
   static func forward(_ geo: ConvGeometry, _ x: Tensor, _ weight: Tensor, _ bias: Tensor?, relu: Bool, training: Bool) -> [Float] {
     let count = geo.n * geo.o * geo.p
     return x.storage.withUnsafeBufferPointer { px in
@@ -77,7 +85,8 @@ public enum ConvBackend: String, Sendable {
             }
             if ok { return }
           }
-          ChannelsLastCopy.run(geo, inputs: [(xp, geo.c, geo.h, geo.w)], output: op, outputSize: (geo.o, geo.oh, geo.ow)) { cf, ins, out in
+          LayoutCopy.run(geo, inputs: [(xp, geo.inputLayout, geo.c, geo.h, geo.w)], output: op, outputLayout: geo.outputLayout,
+                         outputSize: (geo.o, geo.oh, geo.ow)) { cf, ins, out in
             Im2colConv.forward(cf, ins[0], wp, into: out)
             addBiasAndReLU(cf, bias, relu: relu, out)
           }
@@ -86,7 +95,7 @@ public enum ConvBackend: String, Sendable {
     }
   }
 
-  /// ∂input [N, C, H, W] (or [N, H, W, C]) from the output gradient `g`.
+  /// ∂input [N, C, H, W] (stored in the input layout) from the output gradient `g`.
   static func inputGradient(_ geo: ConvGeometry, _ g: Tensor, _ weight: Tensor) -> [Float] {
     g.storage.withUnsafeBufferPointer { pg in
       weight.storage.withUnsafeBufferPointer { pw in
@@ -98,7 +107,8 @@ public enum ConvBackend: String, Sendable {
               return
             }
           }
-          ChannelsLastCopy.run(geo, inputs: [(gp, geo.o, geo.oh, geo.ow)], output: op, outputSize: (geo.c, geo.h, geo.w)) { cf, ins, out in
+          LayoutCopy.run(geo, inputs: [(gp, geo.outputLayout, geo.o, geo.oh, geo.ow)], output: op, outputLayout: geo.inputLayout,
+                         outputSize: (geo.c, geo.h, geo.w)) { cf, ins, out in
             out.update(repeating: 0, count: geo.n * geo.c * geo.h * geo.w)
             Im2colConv.inputGradient(cf, ins[0], wp, into: out)
           }
@@ -137,7 +147,7 @@ public enum ConvBackend: String, Sendable {
       }
     }
     let wshape = [geo.o, geo.c, geo.kh, geo.kw]
-    if !ok { return (Tensor(shape: wshape, storage: weight), g.sum(axes: geo.layout.reductionAxes(rank: 4))) }
+    if !ok { return (Tensor(shape: wshape, storage: weight), g.perChannelSum(layout: geo.outputLayout)) }
     return (Tensor(shape: wshape, storage: weight), Tensor(shape: [geo.o], storage: bias))
   }
 
@@ -166,12 +176,12 @@ public enum ConvBackend: String, Sendable {
     return true
   }
 
-  /// ∂weight by im2col (on channels-first copies of channels-last activations).
+  /// ∂weight by im2col (on channels-first copies of activations stored otherwise).
   static func referenceWeightGradient(_ geo: ConvGeometry, _ xp: UnsafePointer<Float>, _ gp: UnsafePointer<Float>,
                                       into op: UnsafeMutablePointer<Float>) {
-    guard geo.layout == .channelsLast else { return Im2colConv.weightGradient(geo, xp, gp, into: op) }
-    let x = ChannelsLastCopy.channelsFirst(xp, n: geo.n, c: geo.c, h: geo.h, w: geo.w)
-    let g = ChannelsLastCopy.channelsFirst(gp, n: geo.n, c: geo.o, h: geo.oh, w: geo.ow)
+    guard geo.layouts != .channelsFirst else { return Im2colConv.weightGradient(geo, xp, gp, into: op) }
+    let x = LayoutCopy.channelsFirst(xp, geo.inputLayout, n: geo.n, c: geo.c, h: geo.h, w: geo.w)
+    let g = LayoutCopy.channelsFirst(gp, geo.outputLayout, n: geo.n, c: geo.o, h: geo.oh, w: geo.ow)
     defer { x.deallocate(); g.deallocate() }
     Im2colConv.weightGradient(geo.channelsFirst, x, g, into: op)
   }

@@ -4,21 +4,31 @@
 
 import CBLAS
 
-/// Sizes of one convolution: input [N, C, H, W], weight [O, C, kh, kw], output [N, O, OH, OW]
-/// (activations [N, H, W, C] and [N, OH, OW, O] when `layout` is channels-last).
+/// The stored layouts of a convolution's input and output activations (the stem of a ResNet
+/// reads channels-first images and writes its own layout; every later convolution keeps one).
+public struct ConvLayouts: Equatable, Sendable {
+  public let input: ActivationLayout
+  public let output: ActivationLayout
+  public init(input: ActivationLayout, output: ActivationLayout) { self.input = input; self.output = output }
+  public static let channelsFirst = ConvLayouts(input: .channelsFirst, output: .channelsFirst)
+}
+
+/// Sizes of one convolution: input [N, C, H, W], weight [O, C, kh, kw], output [N, O, OH, OW],
+/// logically; the activations are stored in `layouts`.
 struct ConvGeometry {
   let n, c, h, w, o, kh, kw, stride, padding, oh, ow: Int
-  let layout: ActivationLayout
+  let layouts: ConvLayouts
+  var inputLayout: ActivationLayout { layouts.input }
+  var outputLayout: ActivationLayout { layouts.output }
   var k: Int { c * kh * kw }
   var p: Int { oh * ow }
-  var inputShape: [Int] { layout.shape(n: n, c: c, h: h, w: w) }
-  var outputShape: [Int] { layout.shape(n: n, c: o, h: oh, w: ow) }
+  var inputShape: [Int] { layouts.input.shape(n: n, c: c, h: h, w: w) }
+  var outputShape: [Int] { layouts.output.shape(n: n, c: o, h: oh, w: ow) }
 
-  init(input: [Int], weight: [Int], stride: Int, padding: Int, layout: ActivationLayout = .channelsFirst) {
-    n = input[0]
-    (c, h, w) = layout == .channelsLast ? (input[3], input[1], input[2]) : (input[1], input[2], input[3])
+  init(input: [Int], weight: [Int], stride: Int, padding: Int, layouts: ConvLayouts = .channelsFirst) {
+    (n, c, h, w) = layouts.input.dimensions(input)
     o = weight[0]; kh = weight[2]; kw = weight[3]
-    self.stride = stride; self.padding = padding; self.layout = layout
+    self.stride = stride; self.padding = padding; self.layouts = layouts
     oh = (h + 2 * padding - kh) / stride + 1
     ow = (w + 2 * padding - kw) / stride + 1
   }
@@ -184,11 +194,17 @@ enum Im2colConv {
 extension Tensor {
   /// Convolution of `self` [N, C, H, W] with `weight` [O, C, kh, kw] (+ `bias` [O]).
   /// With `relu`, the output is max(0, ·) (fused into the kernel where the backend allows).
-  /// With `layout: .channelsLast`, input and output are [N, H, W, C] and [N, OH, OW, O].
+  /// `layout` is how the output is stored, and the input too unless `inputLayout` says otherwise
+  /// (e.g. [N, H, W, C] in and out for `.channelsLast`).
   public func conv2d(_ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0, relu: Bool = false,
-                     layout: ActivationLayout = .channelsFirst) -> Tensor {
+                     layout: ActivationLayout = .channelsFirst, inputLayout: ActivationLayout? = nil) -> Tensor {
+    conv2d(weight, bias: bias, stride: stride, padding: padding, relu: relu,
+           layouts: ConvLayouts(input: inputLayout ?? layout, output: layout))
+  }
+
+  func conv2d(_ weight: Tensor, bias: Tensor?, stride: Int, padding: Int, relu: Bool, layouts: ConvLayouts) -> Tensor {
     let x = self
-    let geo = ConvGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding, layout: layout)
+    let geo = ConvGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding, layouts: layouts)
     let flops = 2 * Double(geo.n * geo.o * geo.p * geo.k)
     let out = Profiler.measure(relu ? "conv2d+relu" : "conv2d", flops: flops) {
       ConvBackend.forward(geo, x, weight, bias, relu: relu, training: GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad))
@@ -197,41 +213,46 @@ extension Tensor {
     let result = Tensor(shape: geo.outputShape, storage: out)
     return result.recorded(relu ? "conv2d+relu" : "conv2d", inputs) { [unowned result] g0 in
       let g = relu ? g0.reluMasked(by: result) : g0
-      let dx = x.requiresGrad ? g.conv2dInputGradient(weight, inputShape: x.shape, stride: stride, padding: padding, layout: layout) : nil
+      let dx = x.requiresGrad ? g.conv2dInputGradient(weight, inputShape: x.shape, stride: stride, padding: padding, layouts: layouts) : nil
       // Plain backward: the weight and bias gradients come from one oneDNN call.
       if !GradMode.isEnabled, weight.requiresGrad, let bias, bias.requiresGrad, ConvBackend.usesOneDNN(geo) {
         let (gw, gb) = ConvBackend.weightAndBiasGradient(geo, x, g)
         return [dx, gw, gb]
       }
       return [dx,
-              weight.requiresGrad ? x.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding, layout: layout) : nil,
-              bias.map { _ in g.sum(axes: layout.reductionAxes(rank: 4)) }]
+              weight.requiresGrad ? x.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding, layouts: layouts) : nil,
+              bias.map { _ in g.perChannelSum(layout: layouts.output) }]
     }
   }
 
+  /// Σ over everything but the channels of an activation stored in `layout`: [C].
+  func perChannelSum(layout: ActivationLayout) -> Tensor {
+    sum(axes: layout.reductionAxes(rank: rank)).reshaped([layout.channels(of: shape)])
+  }
+
   /// ∂(conv)/∂input applied to `self` (the output gradient): a transposed convolution.
-  func conv2dInputGradient(_ weight: Tensor, inputShape: [Int], stride: Int, padding: Int, layout: ActivationLayout) -> Tensor {
+  func conv2dInputGradient(_ weight: Tensor, inputShape: [Int], stride: Int, padding: Int, layouts: ConvLayouts) -> Tensor {
     let g = self
-    let geo = ConvGeometry(input: inputShape, weight: weight.shape, stride: stride, padding: padding, layout: layout)
+    let geo = ConvGeometry(input: inputShape, weight: weight.shape, stride: stride, padding: padding, layouts: layouts)
     let out = Profiler.measure("conv2d input grad", flops: 2 * Double(geo.n * geo.o * geo.p * geo.k)) {
       ConvBackend.inputGradient(geo, g, weight)
     }
     return Tensor(shape: inputShape, storage: out).recorded("conv2dInputGradient", [g, weight]) { gg in
-      [g.requiresGrad ? gg.conv2d(weight, stride: stride, padding: padding, layout: layout) : nil,
-       weight.requiresGrad ? gg.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding, layout: layout) : nil]
+      [g.requiresGrad ? gg.conv2d(weight, bias: nil, stride: stride, padding: padding, relu: false, layouts: layouts) : nil,
+       weight.requiresGrad ? gg.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding, layouts: layouts) : nil]
     }
   }
 
   /// ∂(conv)/∂weight for input `self` and output gradient `g`: Σ_b g_b · col_bᵀ.
-  func conv2dWeightGradient(_ g: Tensor, weightShape: [Int], stride: Int, padding: Int, layout: ActivationLayout) -> Tensor {
+  func conv2dWeightGradient(_ g: Tensor, weightShape: [Int], stride: Int, padding: Int, layouts: ConvLayouts) -> Tensor {
     let x = self
-    let geo = ConvGeometry(input: x.shape, weight: weightShape, stride: stride, padding: padding, layout: layout)
+    let geo = ConvGeometry(input: x.shape, weight: weightShape, stride: stride, padding: padding, layouts: layouts)
     let out = Profiler.measure("conv2d weight grad", flops: 2 * Double(geo.n * geo.o * geo.p * geo.k)) {
       ConvBackend.weightGradient(geo, x, g)
     }
     return Tensor(shape: weightShape, storage: out).recorded("conv2dWeightGradient", [x, g]) { gw in
-      [x.requiresGrad ? g.conv2dInputGradient(gw, inputShape: x.shape, stride: stride, padding: padding, layout: layout) : nil,
-       g.requiresGrad ? x.conv2d(gw, stride: stride, padding: padding, layout: layout) : nil]
+      [x.requiresGrad ? g.conv2dInputGradient(gw, inputShape: x.shape, stride: stride, padding: padding, layouts: layouts) : nil,
+       g.requiresGrad ? x.conv2d(gw, bias: nil, stride: stride, padding: padding, relu: false, layouts: layouts) : nil]
     }
   }
 

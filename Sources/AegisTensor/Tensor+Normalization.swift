@@ -4,20 +4,21 @@
 import AegisKernels
 
 extension Tensor {
-  /// Batch norm of [N, C, H, W] (or [N, C], or [N, H, W, C] channels-last) with batch statistics.
+  /// Batch norm of [N, C, H, W] or [N, C] (or a spatial activation stored in `layout`) with batch statistics.
   ///
   /// Returns the output and the per-channel batch mean and biased variance (for running stats).
   /// Uses a fused kernel (channels spread over the cores); when `GradMode.needsSecondOrder` is
   /// set it is composed from differentiable ops instead, so its gradient can be differentiated
   /// again. With `relu`, the output is max(0, ·), fused into the same pass. With
-  /// `layout: .channelsLast`, a 4-D `self` is [N, H, W, C].
+  /// `layout` other than channels-first, a spatial `self` is stored that way ([N, H, W, C] or
+  /// [N, C/16, H, W, 16]).
   public func batchNormTraining(gamma: Tensor, beta: Tensor, epsilon: Float, relu: Bool = false,
                                 layout: ActivationLayout = .channelsFirst) -> (Tensor, mean: [Float], variance: [Float])
   {
-    let channelsLast = rank == 4 && layout == .channelsLast
-    let (mean, variance) = channelsLast ? channelsLastMoments() : channelMoments()
+    let runs = layout != .channelsFirst && layout.isSpatial(rank: rank) ? ChannelRuns(shape: shape, layout: layout) : nil
+    let (mean, variance) = runs.map { storedLayoutMoments($0) } ?? channelMoments()
     if GradMode.needsSecondOrder && GradMode.isEnabled {
-      let c = shape[layout.channelAxis(rank: rank)]
+      let c = layout.channels(of: shape)
       let axes = layout.reductionAxes(rank: rank)
       let bshape = layout.broadcastShape(channels: c, rank: rank)
       let mu = self.mean(axes: axes, keepDims: true)
@@ -26,8 +27,8 @@ extension Tensor {
       let y = centered / (v + epsilon).sqrt() * gamma.reshaped(bshape) + beta.reshaped(bshape)
       return (relu ? y.relu() : y, mean, variance)
     }
-    if channelsLast {
-      return (channelsLastBatchNorm(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon, relu: relu), mean, variance)
+    if let runs {
+      return (storedLayoutBatchNorm(runs, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon, relu: relu), mean, variance)
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     let (n, c, spatial) = channelLayout
@@ -110,13 +111,14 @@ extension Tensor {
   /// With `relu`, max(0, ·) in the same pass (what attacks run: eval-mode BN+ReLU).
   public func batchNormInference(gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, epsilon: Float,
                                  relu: Bool = false, layout: ActivationLayout = .channelsFirst) -> Tensor {
-    let c = shape[layout.channelAxis(rank: rank)]
+    let c = layout.channels(of: shape)
     let bshape = layout.broadcastShape(channels: c, rank: rank)
     let invStd = variance.detached().mapElements { 1 / ($0 + epsilon).squareRoot() }
     let scale = gamma * invStd
     let shift = beta - mean.detached() * scale
     if relu && !(GradMode.needsSecondOrder && GradMode.isEnabled) {
-      return rank == 4 && layout == .channelsLast ? channelsLastAffineReLU(scale: scale, shift: shift) : affineReLU(scale: scale, shift: shift)
+      guard layout != .channelsFirst && layout.isSpatial(rank: rank) else { return affineReLU(scale: scale, shift: shift) }
+      return storedLayoutAffineReLU(ChannelRuns(shape: shape, layout: layout), scale: scale, shift: shift)
     }
     let y = self * scale.reshaped(bshape) + shift.reshaped(bshape)
     return relu ? y.relu() : y

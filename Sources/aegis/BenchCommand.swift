@@ -21,6 +21,7 @@ struct BenchCommand: ParsableCommand {
 
   func run() throws {
     if profile {
+      print(Benchmark.engineLine())
       print(try Benchmark.profile(batch: quick ? 16 : 128, steps: quick ? 1 : 3))
       return
     }

@@ -34,7 +34,7 @@ struct ProcessOutput {
 }
 
 /// Runs `aegis arguments` with optional stdin, killing it after `timeout` seconds.
-func runAegis(_ arguments: [String], stdin: String? = nil, timeout: Double = 30,
+func runAegis(_ arguments: [String], stdin: String? = nil, timeout: Double = 30, environment extra: [String: String] = [:],
               file: StaticString = #filePath, line: UInt = #line) throws -> ProcessOutput {
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aegis-cli-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -49,6 +49,7 @@ func runAegis(_ arguments: [String], stdin: String? = nil, timeout: Double = 30,
   process.currentDirectoryURL = directory
   var environment = ProcessInfo.processInfo.environment
   environment["AEGIS_HISTORY"] = directory.appendingPathComponent("history").path
+  environment.merge(extra) { _, new in new }
   process.environment = environment
   process.standardOutput = try FileHandle(forWritingTo: outURL)
   process.standardError = try FileHandle(forWritingTo: errURL)
@@ -156,6 +157,20 @@ final class CommandLineTests: XCTestCase {
         XCTAssertGreaterThan(rate, 0, "\(model).\(figure) in \(r.stdout)")
       }
     }
+  }
+
+  /// The ResNet layout follows the kernels oneDNN has: on a CPU limited to AVX2 (emulated with
+  /// ONEDNN_MAX_CPU_ISA) blocked nChw16c would run oneDNN's reference code, so channels-last is
+  /// chosen; with AEGIS_LAYOUT the choice is forced.
+  func testResNetLayoutFollowsTheMachine() throws {
+    let script = "print resnet().layout, resnet(width: 8).layout, cnn().layout"
+    let avx2 = try runAegis(["-e", script], environment: ["ONEDNN_MAX_CPU_ISA": "AVX2", "AEGIS_LAYOUT": ""])
+    XCTAssertEqual(avx2.status, 0, avx2.stderr)
+    XCTAssertEqual(avx2.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "nhwc nhwc nchw")
+    let forced = try runAegis(["-e", script], environment: ["AEGIS_LAYOUT": "nchw"])
+    XCTAssertEqual(forced.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "nchw nchw nchw")
+    let bench = try runAegis(["-e", "print resnet().layout"], environment: ["AEGIS_LAYOUT": ""])
+    XCTAssertTrue(["nChw16c", "nhwc"].contains(bench.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), bench.stdout)
   }
 
   func testDocsPrintsTheReference() throws {

@@ -12,13 +12,16 @@ typedef enum {
   AEGIS_CONV_BACKWARD_WEIGHTS = 3,
 } aegis_conv_kind;
 
-/// One convolution: input [n, c, h, w], weight [o, c, kh, kw], symmetric padding.
+/// How an activation is stored. NHWC and nChw16c (blocks of 16 channels, [n, c/16, h, w, 16])
+/// are layouts oneDNN computes in directly; NCHW ones are reordered to its blocked layout and back
+/// on every call.
+typedef enum { AEGIS_NCHW = 0, AEGIS_NHWC = 1, AEGIS_NCHW16C = 2 } aegis_format;
+
+/// One convolution: input [n, c, h, w], weight [o, c, kh, kw], symmetric padding (logical sizes).
 typedef struct {
   int n, c, h, w, o, kh, kw, stride, padding;
-  /// Activations (input and output) stored channels-last, [n, h, w, c]: oneDNN then computes
-  /// in that layout directly, with no reorder of activations (NCHW ones are reordered to its
-  /// blocked layout and back on every call).
-  int nhwc;
+  /// Storage of the input (src, diff_src) and the output (dst, diff_dst) activations.
+  aegis_format src_format, dst_format;
   /// Forward: add a bias. Backward weights: also compute the bias gradient.
   int bias;
   /// Forward only: apply ReLU to the output (fused post-op).
