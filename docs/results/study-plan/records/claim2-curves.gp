@@ -13,7 +13,7 @@ set title 'validation RA per fine-tuning epoch (mean over seeds)'
 set xlabel 'epoch'
 set ylabel 'robust accuracy (PGD)'
 set grid
-set key box opaque
+set key box opaque bottom right
 plot 'claim2-curves.dat' index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.8 title 'P1F4', \
      'claim2-curves.dat' index 1 using 1:2 with linespoints lw 2 pt 7 ps 0.8 title 'rotation P3F4', \
      'claim2-curves.dat' index 2 using 1:2 with linespoints lw 2 pt 7 ps 0.8 title 'jigsaw P3F4', \

@@ -13,14 +13,13 @@ set title 'SA vs RA (PGD-20), mean over seeds with 95% intervals'
 set xlabel 'standard accuracy (SA)'
 set ylabel 'robust accuracy (RA)'
 set grid
-unset key
-set offsets graph 0.05, graph 0.2, graph 0.1, graph 0.05
-set label 1 'P1F4' at 0.8213666666666666,0.7171666666666666 left offset character 1,0.5 front
-set label 2 'jigsaw P2F4' at 0.8294333333333332,0.7220666666666666 left offset character 1,0.5 front
-set label 3 'jigsaw P3F4' at 0.8344,0.7385 left offset character 1,0.5 front
-set label 4 'rotation P2F4' at 0.8235666666666668,0.7188333333333334 left offset character 1,0.5 front
-set label 5 'rotation P3F4' at 0.8363333333333335,0.7344333333333332 left offset character 1,0.5 front
-set label 6 'selfie P2F4' at 0.8246333333333333,0.7169666666666666 left offset character 1,0.5 front
-set label 7 'selfie P3F4' at 0.8359666666666666,0.7359666666666667 left offset character 1,0.5 front
-plot 'figure1.dat' index 0 using 1:2:3 with yerrorbars pt 7 ps 1.2 title 'models'
+set key box outside right top
+set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
+plot 'figure1.dat' index 0 using 1:2:3:4 with xyerrorbars pt 7 ps 1.2 title 'P1F4', \
+     'figure1.dat' index 1 using 1:2:3:4 with xyerrorbars pt 5 ps 1.2 title 'jigsaw P2F4', \
+     'figure1.dat' index 2 using 1:2:3:4 with xyerrorbars pt 9 ps 1.2 title 'jigsaw P3F4', \
+     'figure1.dat' index 3 using 1:2:3:4 with xyerrorbars pt 11 ps 1.2 title 'rotation P2F4', \
+     'figure1.dat' index 4 using 1:2:3:4 with xyerrorbars pt 13 ps 1.2 title 'rotation P3F4', \
+     'figure1.dat' index 5 using 1:2:3:4 with xyerrorbars pt 15 ps 1.2 title 'selfie P2F4', \
+     'figure1.dat' index 6 using 1:2:3:4 with xyerrorbars pt 7 ps 1.2 title 'selfie P3F4'
 unset output
