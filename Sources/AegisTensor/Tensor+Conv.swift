@@ -22,7 +22,6 @@ struct ConvGeometry {
   var outputLayout: ActivationLayout { layouts.output }
   var k: Int { c * kh * kw }
   var p: Int { oh * ow }
-  var inputShape: [Int] { layouts.input.shape(n: n, c: c, h: h, w: w) }
   var outputShape: [Int] { layouts.output.shape(n: n, c: o, h: oh, w: ow) }
 
   init(input: [Int], weight: [Int], stride: Int, padding: Int, layouts: ConvLayouts = .channelsFirst) {
