@@ -50,8 +50,11 @@ public struct PlanSnapshot {
   /// Time left with `workers` in parallel, from the finished cells: each unfinished cell costs
   /// the mean time of finished cells like it — same kind, pretraining and fine-tuning (an F1
   /// cell takes minutes, an F4 cell most of an hour), else same kind and fine-tuning — less
-  /// what it has run already. Cells with no finished cell of their kind are not counted and
-  /// listed instead, so on a plan that has not yet run every kind the figure is a lower bound.
+  /// what it has run already. Cells finished on `machine` (the fingerprint, which includes the
+  /// layout) price first: a plan spans machines and engines whose times differ severalfold, and
+  /// the cells left will run where the runner runs now. Cells with no finished cell of their kind
+  /// are not counted and listed instead, so on a plan that has not yet run every kind the figure
+  /// is a lower bound.
   public struct Estimate: Equatable {
     public var seconds: Double
     /// Kinds of unfinished cells no finished cell measures yet.
@@ -68,7 +71,7 @@ public struct PlanSnapshot {
     }
   }
 
-  public func estimate(workers: Int) -> Estimate {
+  public func estimate(workers: Int, machine: String = MachineFingerprint.machine()) -> Estimate {
     // From the closest to the loosest likeness: kind + pretraining + fine-tuning, then kind +
     // fine-tuning (P1F4 costs what P3F4 costs); a cell without fine-tuning: kind + pretraining,
     // then kind. An F1 cell is never priced like an F4 one: it stays unmeasured instead.
@@ -77,15 +80,19 @@ public struct PlanSnapshot {
       return ["\(c.kind.rawValue) \(c.pretraining)", c.kind.rawValue]
     }
     let byCell = Dictionary(uniqueKeysWithValues: cells.map { ($0.id, $0) })
-    var times: [String: [Double]] = [:]
+    var times: [String: [Double]] = [:], timesHere: [String: [Double]] = [:]
     for (id, r) in results {
       guard let c = byCell[id] else { continue }
-      for key in keys(c) { times[key, default: []].append(r.seconds) }
+      for key in keys(c) {
+        times[key, default: []].append(r.seconds)
+        if r.machine == machine { timesHere[key, default: []].append(r.seconds) }
+      }
     }
     var total = 0.0
     var missing: [String: Int] = [:]
     for cell in cells where states[cell.id] != .done {
-      guard let same = keys(cell).lazy.compactMap({ times[$0] }).first else { missing[keys(cell).last!, default: 0] += 1; continue }
+      let lookups = keys(cell).map { timesHere[$0] } + keys(cell).map { times[$0] }
+      guard let same = lookups.lazy.compactMap({ $0 }).first else { missing[keys(cell).last!, default: 0] += 1; continue }
       var mean = same.reduce(0, +) / Double(same.count)
       if let owner = owners[cell.id] { mean = max(0, mean - (Date().timeIntervalSince1970 - owner.startedAt)) }
       total += mean

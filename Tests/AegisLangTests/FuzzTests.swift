@@ -63,6 +63,16 @@ final class FuzzTests: XCTestCase {
       .filter { $0.hasSuffix(".aegis") }
       .map { try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8) }
       + BuiltinRegistry.standard().all.map(\.example)
+    // Mutated examples can turn an absolute path ("/tmp/session.aegis-ws") into a relative one
+    // ("mp/session.aegis-ws"): run them in a scratch directory so they never write into the repo.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("aegis-fuzz-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    let previous = FileManager.default.currentDirectoryPath
+    XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(scratch.path))
+    defer {
+      FileManager.default.changeCurrentDirectoryPath(previous)
+      try? FileManager.default.removeItem(at: scratch)
+    }
     var rng = RandomGenerator(seed: 2)
     let interpreter = makeInterpreter()
     for k in 0..<2000 {

@@ -2,6 +2,7 @@
 // run killed with SIGKILL mid-cell resumes in a new process without re-running finished cells.
 
 import AegisPlan
+import AegisTensor
 import AegisSSL
 import Foundation
 import XCTest
@@ -53,6 +54,7 @@ final class LocalPlanTests: XCTestCase {
     // The result says what ran it: the CPU and a fingerprint of the executable.
     let result = try XCTUnwrap(try plan.result(first))
     XCTAssertTrue(result.machine?.contains(" cores") ?? false, result.machine ?? "nil")
+    XCTAssertTrue(result.machine?.contains("layout \(ActivationLayout.preferred.rawValue)") ?? false, result.machine ?? "nil")
     XCTAssertEqual(result.executable, MachineFingerprint.executable(path: try PlanFixture.binary()))
     XCTAssertNotEqual(MachineFingerprint.executable(path: try PlanFixture.binary()), MachineFingerprint.executable(path: "/bin/sh"))
   }

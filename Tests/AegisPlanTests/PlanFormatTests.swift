@@ -88,6 +88,27 @@ final class PlanFormatTests: XCTestCase {
     XCTAssertFalse(estimate.isUnknown)
   }
 
+  /// Cells finished on the machine asking price first: the old engine's times on another CPU
+  /// say little about the cells left.
+  func testEstimatePrefersCellsFinishedOnThisMachine() throws {
+    let cells = try twoTaskGrid().planCells()
+    func result(_ id: String, _ seconds: Double, on machine: String) -> PlanResult {
+      var r = PlanResult(id: id, kind: cells.first { $0.id == id }!.kind, cell: nil, seconds: seconds, checkpoint: nil)
+      r.machine = machine
+      return r
+    }
+    let results = ["s0-rotation-P3F4": result("s0-rotation-P3F4", 3000, on: "old"),
+                   "s0-jigsaw-P3F4": result("s0-jigsaw-P3F4", 1000, on: "here")]
+    var states: [String: CellState] = [:]
+    for c in cells { states[c.id] = results[c.id] != nil ? .done : .waiting }
+    let snapshot = PlanSnapshot(cells: cells, states: states, results: results)
+    let leftF4 = Double(cells.filter { $0.kind == .finetune && $0.finetuning == "F4" && results[$0.id] == nil }.count)
+    XCTAssertGreaterThan(leftF4, 0)
+    XCTAssertEqual(snapshot.estimate(workers: 1, machine: "here").seconds, leftF4 * 1000, accuracy: 1e-6)
+    XCTAssertEqual(snapshot.estimate(workers: 1, machine: "old").seconds, leftF4 * 3000, accuracy: 1e-6)
+    XCTAssertEqual(snapshot.estimate(workers: 1, machine: "elsewhere").seconds, leftF4 * 2000, accuracy: 1e-6, "no cell here: all")
+  }
+
   func testLockClaimRefusesLiveOwnerAndTakesOverDeadOne() throws {
     let dir = NSTemporaryDirectory() + "aegis-lock-\(getpid())-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
