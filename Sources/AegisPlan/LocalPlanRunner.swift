@@ -14,12 +14,16 @@ public enum PlanEvent {
   case failed(String, status: Int32, log: String)
   /// A periodic snapshot (for a status line).
   case tick(PlanSnapshot)
+  /// A drain request arrived: no new cell starts; these are left to finish.
+  case draining(running: [String])
 }
 
 /// The outcome of a local run.
 public struct PlanRunSummary {
   public var ran = 0, failed = 0
   public var interrupted = false
+  /// `aegis grid drain` asked it to start no new cell; it stopped once its cells had finished.
+  public var drained = false
   public var snapshot: PlanSnapshot?
   public var complete: Bool { snapshot?.isComplete == true }
 }
@@ -57,6 +61,8 @@ public final class LocalPlanRunner {
     var summary = PlanRunSummary()
     var lastTick = Date.distantPast, lastScan = Date.distantPast
     var snapshot = try PlanSnapshot(plan)
+    let start = Date()
+    var drain: DrainRequest?
     while true {
       if reap(&summary) || Date().timeIntervalSince(lastScan) >= rescanInterval {
         snapshot = try PlanSnapshot(plan)
@@ -68,6 +74,17 @@ public final class LocalPlanRunner {
         summary.interrupted = true
         stopChildren()
         reap(&summary)
+        summary.snapshot = try PlanSnapshot(plan)
+        return summary
+      }
+      if drain == nil, let request = plan.drainRequest(forRunnerStartedAt: start) {
+        drain = request
+        onEvent?(.draining(running: children.keys.sorted()))
+      }
+      if let request = drain {
+        guard children.isEmpty else { Thread.sleep(forTimeInterval: pollInterval); continue }
+        plan.clearDrain(request)
+        summary.drained = true
         summary.snapshot = try PlanSnapshot(plan)
         return summary
       }
@@ -160,6 +177,8 @@ extension PlanEvent {
     case .started(let id): return "started  \(id)"
     case .finished(let id, let seconds): return "done     \(id) (\(formatDuration(seconds)))"
     case .failed(let id, let status, let log): return "FAILED   \(id) (exit \(status)); see \(log)"
+    case .draining(let running):
+      return "draining: no new cell starts" + (running.isEmpty ? "" : "; waiting for \(running.joined(separator: ", ")) to finish")
     case .tick: return nil
     }
   }

@@ -1,4 +1,4 @@
-// `aegis grid run|submit|status|collect DIR`: drive a plan directory written by
+// `aegis grid run|drain|submit|status|collect DIR`: drive a plan directory written by
 // `grid(..., plan: DIR)`. The logic lives in AegisPlan; this file parses options and prints.
 
 import AegisLang
@@ -11,7 +11,8 @@ import Foundation
 struct GridCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "grid", abstract: "Run, submit, watch and collect plans (see docs/cluster.md).",
-    subcommands: [GridRunCommand.self, GridSubmitCommand.self, GridStatusCommand.self, GridCollectCommand.self])
+    subcommands: [GridRunCommand.self, GridDrainCommand.self, GridSubmitCommand.self, GridStatusCommand.self,
+                  GridCollectCommand.self])
 }
 
 /// `aegis grid run DIR --workers N`.
@@ -45,11 +46,34 @@ struct GridRunCommand: ParsableCommand {
     if tty { print("\r\u{1B}[K", terminator: "") }
     let state = result.snapshot?.summary ?? ""
     print("plan \(directory): \(state); ran \(result.ran) cells in \(formatDuration(Date().timeIntervalSince(start)))")
+    if result.drained {
+      print("drained: the running cells finished and no new one started; `aegis grid run \(directory)` resumes")
+      return
+    }
     if result.interrupted {
       print("interrupted: finished cells are kept; `aegis grid run \(directory)` resumes")
       throw ExitCode(130)
     }
     if result.failed > 0 || !result.complete { throw ExitCode(70) }
+  }
+}
+
+/// `aegis grid drain DIR`.
+struct GridDrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "drain",
+    abstract: "Ask the plan's running `grid run` processes to start no new cell and exit when their cells have finished.",
+    discussion: "Unlike Ctrl-C, the running cells finish and keep their results. Runners started later are not affected.")
+
+  @ArgumentParser.Argument(help: "The plan directory.") var directory: String
+
+  func run() throws {
+    let plan = try PlanDirectory.open(directory)
+    try plan.requestDrain()
+    let s = try PlanSnapshot(plan)
+    let running = s.cells.filter { s.states[$0.id] == .running }.map(\.id)
+    print(running.isEmpty ? "plan \(directory): drain requested; no cell is running"
+                          : "plan \(directory): drain requested; still running (left to finish): \(running.joined(separator: ", "))")
   }
 }
 
@@ -93,6 +117,9 @@ struct GridStatusCommand: ParsableCommand {
     let plan = try PlanDirectory.open(directory)
     let s = try PlanSnapshot(plan)
     print("plan \(directory): \(s.cells.count) cells: \(s.summary)")
+    if let drain = plan.drainRequest(forRunnerStartedAt: .distantPast) {
+      print("drain requested \(drain.requested) on \(drain.host): runners started before it start no new cell")
+    }
     let estimate = s.estimate(workers: workers)
     if !s.isComplete && !estimate.isUnknown {
       print("ETA \(estimate.text(formatDuration)) at \(workers) worker(s), from the finished cells' times")

@@ -85,6 +85,48 @@ final class LocalPlanTests: XCTestCase {
     XCTAssertEqual(ids.filter(plan.isDone), ids, "every cell ran once the holder died (its lock is stale then)")
   }
 
+  /// `grid drain` while a cell runs: that cell finishes and keeps its result, no cell starts
+  /// after the request, the runner exits 0 and removes the request; an old request does not
+  /// stop a runner started after it, which finishes the plan.
+  func testDrainLetsRunningCellsFinishAndStartsNoNewOne() throws {
+    try PlanFixture.requireData()
+    let dir = try PlanFixture.temporaryDirectory("drain")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try PlanFixture.writePlan(seeds: 1, in: dir, plan: "plan")
+    let plan = try PlanDirectory.open(dir + "/plan")
+    let ids = try plan.manifest().cells
+    let runner = try PlanFixture.start(["grid", "run", "plan", "--workers", "1"], in: dir, tag: "runner")
+    var running: String?
+    let deadline = Date().addingTimeInterval(120)
+    while running == nil && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+      running = ids.first { !plan.isDone($0) && CellLock.liveOwner(plan.lockPath($0)) != nil }
+    }
+    guard let running else {
+      runner.stop(SIGINT, grace: 10)
+      return XCTFail("no cell started")
+    }
+    let (status, output) = try PlanFixture.run(["grid", "drain", "plan"], in: dir)
+    XCTAssertEqual(status, 0, output)
+    XCTAssertTrue(output.contains("drain requested"), output)
+    XCTAssertTrue(runner.wait(timeout: 120), "the runner exits once its cell has finished")
+    let log = (try? String(contentsOfFile: dir + "/runner.out", encoding: .utf8)) ?? ""
+    XCTAssertEqual(runner.status, 0, log)
+    XCTAssertTrue(plan.isDone(running), "the cell running at the request finished: \(log)")
+    let lines = log.split(separator: "\n").map(String.init)
+    let drainLine = try XCTUnwrap(lines.firstIndex { $0.contains("draining: no new cell starts") }, log)
+    XCTAssertFalse(lines[drainLine...].contains { $0.contains(" started  ") }, "nothing started after the request: \(log)")
+    XCTAssertTrue(log.contains("drained:"), log)
+    XCTAssertLessThan(ids.filter(plan.isDone).count, ids.count, "cells are left for the next run")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: plan.drainPath), "the request is removed once drained")
+
+    try plan.requestDrain()  // stale for any runner started from now on
+    Thread.sleep(forTimeInterval: 0.01)
+    let (again, rest) = try PlanFixture.run(["grid", "run", "plan", "--workers", "2"], in: dir)
+    XCTAssertEqual(again, 0, rest)
+    XCTAssertEqual(ids.filter(plan.isDone), ids, "a request older than the runner does not stop it: \(rest)")
+  }
+
   /// kill -9 of the runner and of its worker in the middle of a cell; a new runner finishes.
   func testKilledWorkerResumesWithoutRerunningFinishedCells() throws {
     try PlanFixture.requireData()
