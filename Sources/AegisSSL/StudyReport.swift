@@ -181,6 +181,7 @@ public struct StudyReport {
       return "\(c.what): \(c.verdict.rawValue) under PGD-20 but \(w.verdict.rawValue) under the AutoAttack worst case"
     }
     if !split.isEmpty { out.append(""); out.append("Where the attack changes the verdict: " + split.joined(separator: "; ") + ".") }
+    out.append(contentsOf: paperComparison())
     if let f = figure1 { out.append(""); out.append("![Figure 1: SA vs RA (PGD-20), 95% intervals](\(f))") }
     if let f = curvesFigure { out.append(""); out.append("![Claim 2: validation RA per fine-tuning epoch, mean over seeds](\(f))") }
     // An AutoAttack cell adds its own CPU time to its F4 cell's record.
@@ -190,6 +191,49 @@ public struct StudyReport {
       out.append(String(format: "CPU time recorded in the cells: %.1f CPU-hours (fine-tuning, ensembles and AutoAttack; pretraining cells record wall time only).", cpu / 3600))
     }
     return out.joined(separator: "\n")
+  }
+
+  /// One paper row next to this study: the RA gain over P1F4, paired by seed here, and whether
+  /// the paper's gain lies inside this study's interval.
+  public struct PaperComparisonRow {
+    public var paper: PaperReference.Row
+    public var model: ModelRow?
+    public var gain: Interval?
+
+    /// "inside", "above" (the paper gained more than this study's interval allows), "below".
+    public var paperGainPosition: String? {
+      guard let gain, let lower = gain.lower, let upper = gain.upper else { return nil }
+      let paperGain = paper.ra - PaperReference.baseline.ra
+      return paperGain > upper ? "above" : paperGain < lower ? "below" : "inside"
+    }
+  }
+
+  /// The paper's rows with this study's PGD-20 numbers for the same models.
+  public var paperRows: [PaperComparisonRow] {
+    let p1 = bySeed("P1F4", "pgd20")
+    return PaperReference.rows.map { paper in
+      let model = rows.first { $0.group == paper.group }
+      let gain = paper.group == "P1F4" ? nil : StudyStatistics.pairedDifference(bySeed(paper.group, "pgd20"), p1)
+      return PaperComparisonRow(paper: paper, model: model, gain: gain.flatMap { $0.n > 0 ? $0 : nil })
+    }
+  }
+
+  /// The markdown table of `paperRows` (empty without a P1F4 row: there is nothing to pair).
+  func paperComparison() -> [String] {
+    guard rows.contains(where: { $0.group == "P1F4" }) else { return [] }
+    var out = ["", "**Against the paper** (\(PaperReference.setting); a different problem, so compare the gains over P1F4, not the levels):", "",
+               "| model | paper SA / RA | paper RA − P1F4 | this study SA / RA (PGD-20) | this study RA − P1F4, paired [95% CI] | paper's gain vs this interval |",
+               "|---|---|---|---|---|---|"]
+    for r in paperRows {
+      let paper = String(format: "%.2f / %.2f", r.paper.sa * 100, r.paper.ra * 100)
+      let paperGain = r.paper.group == "P1F4" ? "—" : String(format: "%+.2f", (r.paper.ra - PaperReference.baseline.ra) * 100)
+      let ours = r.model.map { m in
+        String(format: "%.2f / ", m.sa.mean * 100) + (m.ra["pgd20"].map { String(format: "%.2f", $0.mean * 100) } ?? "—")
+      } ?? "not run yet"
+      let gain = r.gain.map { $0.text() } ?? "—"
+      out.append("| \(r.paper.label) | \(paper) | \(paperGain) | \(ours) | \(gain) | \(r.paperGainPosition ?? "—") |")
+    }
+    return out
   }
 
   static func order(_ metric: String) -> String {

@@ -43,6 +43,23 @@ final class StudyReportTests: XCTestCase {
     XCTAssertEqual(report.scatter.count, 3)
   }
 
+  /// The paper's rows sit next to this study's paired gains: rotation gains +3.00 [3, 3] here,
+  /// the paper +2.82, below that interval; jigsaw's ±0.4 noise interval holds the paper's +1.61.
+  func testPaperComparisonPairsGainsWithThePapersNumbers() throws {
+    let report = StudyReport(study: "unit", records: records())
+    let rows = Dictionary(uniqueKeysWithValues: report.paperRows.map { ($0.paper.group, $0) })
+    XCTAssertEqual(rows["rotation P3F4"]?.gain?.mean ?? 0, 0.03, accuracy: 1e-12)
+    XCTAssertEqual(rows["rotation P3F4"]?.paperGainPosition, "below", "the paper's +2.82 is under [+3.00, +3.00]")
+    XCTAssertEqual(rows["jigsaw P3F4"]?.paperGainPosition, "above", "+1.61 is far over a ±0.4 interval around 0")
+    XCTAssertNil(rows["selfie P3F4"]?.model, "no selfie records")
+    XCTAssertNil(rows["P1F4"]?.gain, "the baseline has no gain over itself")
+    let md = report.markdown(figure1: nil, curvesFigure: nil)
+    XCTAssertTrue(md.contains("| Rotation P3F4 | 85.66 / 50.04 | +2.82 | 85.00 / 65.00 | +3.00"), md)
+    XCTAssertTrue(md.contains("| Selfie P3F4 | 86.02 / 51.05 | +3.83 | not run yet | — | — |"), md)
+    let noBaseline = StudyReport(study: "unit", records: records().filter { $0.task != "none" })
+    XCTAssertFalse(noBaseline.markdown(figure1: nil, curvesFigure: nil).contains("Against the paper"))
+  }
+
   /// Two seeds that agree give a narrow interval; the verdict waits for the planned five.
   func testVerdictWaitsForThePlannedSeeds() {
     let early = records().filter { $0.seed < 2 }.map { r -> StudyRecord in
