@@ -60,7 +60,7 @@ private let mlpBuiltin = Builtin(
 
 private let cnnBuiltin = Builtin(
   name: "cnn", category: "model", summary: "SmallCNN: 4 conv3×3 (w, w, 2w, 2w) + 2 max-pools + fc 200 + fc (the anchors' reference model).",
-  details: "With width 32 on 28×28×1 inputs it is exactly `SmallCNN` of shared/anchors/torch/models.py: 694,402 parameters, same names (conv1.weight … fc2.bias). Backbone = the convolutions, head = the fully connected layers.",
+  details: "With width 32 on 28×28×1 inputs it is exactly `SmallCNN` of shared/anchors/torch/models.py: 694,402 parameters, same names (conv1.weight … fc2.bias). Backbone = the convolutions, head = the fully connected layers. Activations are stored as for `resnet` (blocked nChw16c on AVX-512, channels-last on AVX2 or for widths that are not multiples of 16; `m.layout` tells which, `AEGIS_LAYOUT` forces one); the head flattens in [C, H, W] order, so weights and checkpoints are those of the channels-first model.",
   parameters: [Parameter("width", .int, default: .number(32), doc: "channels of the first two convolutions")] + shapeParameters,
   returns: "Model", example: "net = cnn()"
 ) { args, interp in

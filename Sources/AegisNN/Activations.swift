@@ -14,8 +14,14 @@ public final class GELU: Layer {
 
 public final class MaxPool2d: Layer {
   public let kernel: Int, stride: Int
-  public init(kernel: Int, stride: Int? = nil) { self.kernel = kernel; self.stride = stride ?? kernel }
-  public override func forward(_ x: Tensor) -> Tensor { x.maxPool2d(kernel: kernel, stride: stride) }
+  /// How its input activations are stored (channels-first, channels-last or blocked).
+  public let layout: ActivationLayout
+  public init(kernel: Int, stride: Int? = nil, layout: ActivationLayout = .channelsFirst) {
+    self.kernel = kernel
+    self.stride = stride ?? kernel
+    self.layout = layout
+  }
+  public override func forward(_ x: Tensor) -> Tensor { x.maxPool2d(kernel: kernel, stride: stride, layout: layout) }
   public override var summary: String { "MaxPool2d(\(kernel))" }
 }
 
@@ -34,9 +40,14 @@ public final class GlobalAvgPool: Layer {
   public override var summary: String { "GlobalAvgPool" }
 }
 
-/// [N, …] → [N, rest].
+/// [N, …] → [N, rest]. A spatial activation stored in another `layout` is flattened in
+/// channels-first order, so the next layer's weights (and checkpoints) do not depend on it.
 public final class Flatten: Layer {
-  public override func forward(_ x: Tensor) -> Tensor { x.flattenedBatch() }
+  public let layout: ActivationLayout
+  public init(layout: ActivationLayout = .channelsFirst) { self.layout = layout }
+  public override func forward(_ x: Tensor) -> Tensor {
+    (layout != .channelsFirst && layout.isSpatial(rank: x.rank) ? x.channelsFirst(from: layout) : x).flattenedBatch()
+  }
   public override var summary: String { "Flatten" }
 }
 

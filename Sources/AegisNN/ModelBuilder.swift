@@ -6,11 +6,11 @@ import AegisTensor
 
 public enum ModelBuilder {
   /// Builds a model from its recipe (weights initialized from `config.seed`). `layout` is how a
-  /// ResNet keeps its activations (same weights, same function; blocked and channels-last are
-  /// faster, see docs/performance.md); the other architectures are channels-first.
+  /// ResNet or SmallCNN keeps its activations (same weights, same function; blocked and
+  /// channels-last are faster, see docs/performance.md); an MLP has none to keep.
   public static func build(_ config: ModelConfig, layout: ActivationLayout = .preferred) throws -> Model {
     try validate(config)
-    let layout = config.architecture == "resnet" ? layout.supporting(channels: config.width) : .channelsFirst
+    let layout = config.architecture == "mlp" ? .channelsFirst : layout.supporting(channels: config.width)
     var rng = RandomGenerator(seed: config.seed)
     let backbone = try makeBackbone(config, layout: layout, rng: &rng)
     let head = try self.head(for: config, outputs: config.numClasses, layout: layout, rng: &rng)
@@ -43,7 +43,7 @@ public enum ModelBuilder {
   static func makeBackbone(_ c: ModelConfig, layout: ActivationLayout, rng: inout RandomGenerator) throws -> Sequential {
     switch c.architecture {
     case "mlp": return mlpBackbone(c, rng: &rng)
-    case "cnn": return cnnBackbone(c, rng: &rng)
+    case "cnn": return cnnBackbone(c, layout: layout, rng: &rng)
     default: return try resnetParts(c, layout: layout, rng: &rng).backbone
     }
   }
@@ -58,7 +58,7 @@ public enum ModelBuilder {
       let w = c.width
       let flat = 2 * w * (c.inputShape[1] / 4) * (c.inputShape[2] / 4)
       return Sequential([
-        ("flatten", Flatten()), ("fc1", Linear(inputSize: flat, outputSize: 200, initialization: c.initialization, rng: &rng)), ("relu5", ReLU()),
+        ("flatten", Flatten(layout: layout)), ("fc1", Linear(inputSize: flat, outputSize: 200, initialization: c.initialization, rng: &rng)), ("relu5", ReLU()),
         ("fc2", Linear(inputSize: 200, outputSize: outputs, initialization: c.initialization, rng: &rng)),
       ])
     default:
@@ -84,15 +84,21 @@ public enum ModelBuilder {
 
   // MARK: SmallCNN
 
-  static func cnnBackbone(_ c: ModelConfig, rng: inout RandomGenerator) -> Sequential {
+  /// `layout` as for ResNets: the first convolution reads the images as `layout.imageLayout`
+  /// says, every later activation stays in `layout` (no reorders around oneDNN's kernels).
+  static func cnnBackbone(_ c: ModelConfig, layout: ActivationLayout = .channelsFirst, rng: inout RandomGenerator) -> Sequential {
     let w = c.width, ch = c.inputShape[0], i = c.initialization
+    func conv(_ inputs: Int, _ outputs: Int, first: Bool = false) -> Conv2d {
+      Conv2d(inputs, outputs, kernel: 3, padding: 1, initialization: i, layout: layout,
+             inputLayout: first ? layout.imageLayout : layout, rng: &rng)
+    }
     return Sequential([
-      ("conv1", Conv2d(ch, w, kernel: 3, padding: 1, initialization: i, rng: &rng)), ("relu1", ReLU()),
-      ("conv2", Conv2d(w, w, kernel: 3, padding: 1, initialization: i, rng: &rng)), ("relu2", ReLU()),
-      ("pool1", MaxPool2d(kernel: 2)),
-      ("conv3", Conv2d(w, 2 * w, kernel: 3, padding: 1, initialization: i, rng: &rng)), ("relu3", ReLU()),
-      ("conv4", Conv2d(2 * w, 2 * w, kernel: 3, padding: 1, initialization: i, rng: &rng)), ("relu4", ReLU()),
-      ("pool2", MaxPool2d(kernel: 2)),
+      ("conv1", conv(ch, w, first: true)), ("relu1", ReLU()),
+      ("conv2", conv(w, w)), ("relu2", ReLU()),
+      ("pool1", MaxPool2d(kernel: 2, layout: layout)),
+      ("conv3", conv(w, 2 * w)), ("relu3", ReLU()),
+      ("conv4", conv(2 * w, 2 * w)), ("relu4", ReLU()),
+      ("pool2", MaxPool2d(kernel: 2, layout: layout)),
     ])
   }
 }

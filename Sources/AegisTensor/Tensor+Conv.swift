@@ -220,7 +220,9 @@ extension Tensor {
       }
       return [dx,
               weight.requiresGrad ? x.conv2dWeightGradient(g, weightShape: weight.shape, stride: stride, padding: padding, layouts: layouts) : nil,
-              bias.map { _ in g.perChannelSum(layout: layouts.output) }]
+              // Only when asked: attack steps freeze the parameters, and this reduction over
+              // every element cost 20 % of SmallCNN's PGD-10 step when it ran regardless.
+              bias.flatMap { $0.requiresGrad ? g.perChannelSum(layout: layouts.output) : nil }]
     }
   }
 
@@ -258,14 +260,16 @@ extension Tensor {
   /// `self` where `output` > 0, else 0: the gradient through a ReLU whose result is `output`.
   func reluMasked(by output: Tensor) -> Tensor {
     if GradMode.isEnabled { return self * output.mapElements { $0 > 0 ? 1 : 0 } }
-    var out = [Float](repeating: 0, count: count)
-    storage.withUnsafeBufferPointer { pg in
-      output.storage.withUnsafeBufferPointer { py in
-        out.withUnsafeMutableBufferPointer { po in
+    // Uninitialized: every element is written, and zero-filling first is one more pass over
+    // a memory-bound op (it runs after every fused Conv+ReLU, 44 times per PGD-10 step).
+    let out = [Float](unsafeUninitializedCapacity: count) { po, initialized in
+      storage.withUnsafeBufferPointer { pg in
+        output.storage.withUnsafeBufferPointer { py in
           let g = pg.baseAddress!, y = py.baseAddress!, o = po.baseAddress!
           Parallel.forRanges(pg.count) { r in for i in r { o[i] = y[i] > 0 ? g[i] : 0 } }
         }
       }
+      initialized = count
     }
     return Tensor(shape: shape, storage: out)
   }

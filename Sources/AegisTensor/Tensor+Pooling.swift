@@ -34,15 +34,23 @@ extension Tensor {
     }
     let inputShape = shape
     return Tensor(shape: [n, c, oh, ow], storage: out).recorded("maxPool2d", [self]) { g in
-      [g.scatterFlat(source, into: inputShape)]
+      [g.scatterFlat(source, into: inputShape, distinct: s >= kernel)]
     }
   }
 
   /// Adds element k of `self` at flat position `positions[k]` of zeros shaped `target`.
-  func scatterFlat(_ positions: [Int], into target: [Int]) -> Tensor {
+  /// `distinct`: no position repeats (pooling windows that do not overlap), so the adds are
+  /// plain stores and can be spread over the cores.
+  func scatterFlat(_ positions: [Int], into target: [Int], distinct: Bool = false) -> Tensor {
     var out = [Float](repeating: 0, count: target.elementCount)
     storage.withUnsafeBufferPointer { p in
-      for (k, pos) in positions.enumerated() { out[pos] += p[k] }
+      out.withUnsafeMutableBufferPointer { o in
+        if distinct {
+          Parallel.forRanges(positions.count) { r in for k in r { o[positions[k]] = p[k] } }
+        } else {
+          for (k, pos) in positions.enumerated() { o[pos] += p[k] }
+        }
+      }
     }
     let outShape = shape
     return Tensor(shape: target, storage: out).recorded("scatterFlat", [self]) { g in

@@ -89,6 +89,25 @@ final class StoredLayoutTests: XCTestCase {
     XCTAssertEqual(ActivationLayout.blocked.supporting(channels: 48), .blocked)
   }
 
+  /// Max pooling in channels-last and blocked picks the same element of every window as in
+  /// channels-first (values and routed gradients equal), for SmallCNN's 2×2 pools, a window
+  /// that leaves a row and column over (7×7), and overlapping 3×3 windows of stride 1 — with
+  /// ties, which the first maximum in row-major order wins in every layout.
+  func testMaxPoolingMatchesChannelsFirst() {
+    for (n, c, h, w, kernel, stride) in [(2, 32, 8, 8, 2, 2), (3, 16, 7, 7, 2, 2), (2, 16, 6, 5, 3, 1)] {
+      var x = randomTensor([n, c, h, w], seed: UInt64(40 + h))
+      // Rounded to a few values, so many windows hold ties.
+      x = Tensor(shape: x.shape, storage: x.storage.map { ($0 * 2).rounded() / 2 })
+      for layout in [ActivationLayout.channelsLast, .blocked] {
+        assertAgrees(x, [], ConvLayouts(input: layout, output: layout), "maxPool \(layout) \(h)×\(w) k\(kernel) s\(stride)") { x, _, l in
+          x.maxPool2d(kernel: kernel, stride: stride, layout: l.output)
+        }
+        let y = x.inLayout(layout).maxPool2d(kernel: kernel, stride: stride, layout: layout)
+        XCTAssertEqual(y.channelsFirst(from: layout).storage, x.maxPool2d(kernel: kernel, stride: stride).storage, "exactly equal")
+      }
+    }
+  }
+
   func testConvolutionMatchesChannelsFirstOnBothBackends() {
     // (n, c, h, o, k, stride, padding, bias): the study ResNet's shapes, shrunk, and 1-channel stems.
     let cases: [(Int, Int, Int, Int, Int, Int, Int, Bool)] = [
