@@ -121,6 +121,8 @@ final class LocalPlanTests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: plan.drainPath), "the request is removed once drained")
 
     try plan.requestDrain()  // stale for any runner started from now on
+    let (_, statusOutput) = try PlanFixture.run(["grid", "status", "plan"], in: dir)
+    XCTAssertTrue(statusOutput.contains("drain requested"), statusOutput)
     Thread.sleep(forTimeInterval: 0.01)
     let (again, rest) = try PlanFixture.run(["grid", "run", "plan", "--workers", "2"], in: dir)
     XCTAssertEqual(again, 0, rest)
