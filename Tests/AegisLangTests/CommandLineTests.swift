@@ -159,18 +159,18 @@ final class CommandLineTests: XCTestCase {
     }
   }
 
-  /// The ResNet layout follows the kernels oneDNN has: on a CPU limited to AVX2 (emulated with
-  /// ONEDNN_MAX_CPU_ISA) blocked nChw16c would run oneDNN's reference code, so channels-last is
-  /// chosen; with AEGIS_LAYOUT the choice is forced.
-  func testResNetLayoutFollowsTheMachine() throws {
+  /// The ResNet and SmallCNN layout follows the kernels oneDNN has: on a CPU limited to AVX2
+  /// (emulated with ONEDNN_MAX_CPU_ISA) blocked nChw16c would run oneDNN's reference code, so
+  /// channels-last is chosen; with AEGIS_LAYOUT the choice is forced.
+  func testStoredLayoutFollowsTheMachine() throws {
     let script = "print resnet().layout, resnet(width: 8).layout, cnn().layout"
     let avx2 = try runAegis(["-e", script], environment: ["ONEDNN_MAX_CPU_ISA": "AVX2", "AEGIS_LAYOUT": ""])
     XCTAssertEqual(avx2.status, 0, avx2.stderr)
-    XCTAssertEqual(avx2.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "nhwc nhwc nchw")
+    XCTAssertEqual(avx2.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "nhwc nhwc nhwc")
     let forced = try runAegis(["-e", script], environment: ["AEGIS_LAYOUT": "nchw"])
     XCTAssertEqual(forced.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "nchw nchw nchw")
-    let bench = try runAegis(["-e", "print resnet().layout"], environment: ["AEGIS_LAYOUT": ""])
-    XCTAssertTrue(["nChw16c", "nhwc"].contains(bench.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), bench.stdout)
+    let here = try runAegis(["-e", "print resnet().layout, cnn().layout, cnn(width: 8).layout"], environment: ["AEGIS_LAYOUT": ""])
+    XCTAssertTrue(["nChw16c nChw16c nhwc", "nhwc nhwc nhwc"].contains(here.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), here.stdout)
   }
 
   func testDocsPrintsTheReference() throws {
