@@ -67,6 +67,11 @@ public final class LocalPlanRunner {
       if reap(&summary) || Date().timeIntervalSince(lastScan) >= rescanInterval {
         snapshot = try PlanSnapshot(plan)
         lastScan = Date()
+        // Read with the directory, not at every poll: a stale request would be decoded 5×/s.
+        if drain == nil, let request = plan.drainRequest(forRunnerStartedAt: start) {
+          drain = request
+          onEvent?(.draining(running: children.keys.sorted()))
+        }
       }
       summary.snapshot = snapshot
       if Date().timeIntervalSince(lastTick) > 1 { onEvent?(.tick(snapshot)); lastTick = Date() }
@@ -76,10 +81,6 @@ public final class LocalPlanRunner {
         reap(&summary)
         summary.snapshot = try PlanSnapshot(plan)
         return summary
-      }
-      if drain == nil, let request = plan.drainRequest(forRunnerStartedAt: start) {
-        drain = request
-        onEvent?(.draining(running: children.keys.sorted()))
       }
       if let request = drain {
         guard children.isEmpty else { Thread.sleep(forTimeInterval: pollInterval); continue }
