@@ -43,7 +43,7 @@ public final class Kernel: @unchecked Sendable {
     channels.publishStatus("starting", parent: nil)
     while !stopping.load(ordering: .acquiring) {
       guard let request = channels.receive(on: channels.shell, name: "shell") else { continue }
-      if handle(request, on: channels.shell) == .stopQueuedCells { abortQueuedExecutions() }
+      handle(request, on: channels.shell)
     }
     session.finish()
     return 0
@@ -56,12 +56,8 @@ public final class Kernel: @unchecked Sendable {
     }
   }
 
-  /// What the shell loop does after a request.
-  enum Outcome { case next, stopQueuedCells }
-
   /// Answers one request between `status: busy` and `status: idle`.
-  @discardableResult
-  private func handle(_ request: JupyterMessage, on socket: ZMQSocket) -> Outcome {
+  private func handle(_ request: JupyterMessage, on socket: ZMQSocket) {
     channels.publishStatus("busy", parent: request)
     defer { channels.publishStatus("idle", parent: request) }
     let replyType = request.type.hasSuffix("_request") ? String(request.type.dropLast(8)) + "_reply" : request.type + "_reply"
@@ -80,19 +76,38 @@ public final class Kernel: @unchecked Sendable {
       // Everything else touches the interpreter, which only the shell thread may use.
       guard socket === channels.shell, let content = session.reply(to: request) else {
         channels.log("ignored an unsupported \(request.type)")
-        return .next
+        return
       }
-      channels.reply(request, type: replyType, content: content, on: socket)
       let failed = request.type == "execute_request" && content["status"] as? String == "error"
-      if failed && request.content["stop_on_error"] as? Bool ?? true { return .stopQueuedCells }
+      // The queue is read *before* the error reply leaves: whatever the client sends after
+      // seeing that reply is a new request and must run, not be aborted with the old queue.
+      let stopsQueue = failed && (request.content["stop_on_error"] as? Bool ?? true)
+      let queued = stopsQueue ? queuedShellRequests() : []
+      channels.reply(request, type: replyType, content: content, on: socket)
+      answerQueuedBehindFailure(queued)
     }
-    return .next
   }
 
-  /// After a failed cell (with `stop_on_error`), the cells already queued behind it are answered
+  /// How long the shell must stay quiet before the queue behind a failed cell counts as read.
+  /// "Run All" sends its cells in one burst, but on a busy machine the burst can still be in
+  /// flight when a fast cell fails; waiting costs the error reply this much latency, no more.
+  static let queueQuietMilliseconds = 50
+
+  /// The shell requests queued behind a failed cell: those already arrived, and those arriving
+  /// until the shell has been quiet for `queueQuietMilliseconds`. Called before the error reply
+  /// is sent, so none of them can be a reaction to it.
+  private func queuedShellRequests() -> [JupyterMessage] {
+    var queued: [JupyterMessage] = []
+    while let request = channels.receive(on: channels.shell, name: "shell", timeoutMilliseconds: Self.queueQuietMilliseconds) {
+      queued.append(request)
+    }
+    return queued
+  }
+
+  /// After a failed cell (with `stop_on_error`), the cells that were queued behind it are answered
   /// `aborted` without running, as "Run All" expects; other queued requests are served.
-  private func abortQueuedExecutions() {
-    while let request = channels.receive(on: channels.shell, name: "shell", timeoutMilliseconds: 0) {
+  private func answerQueuedBehindFailure(_ queued: [JupyterMessage]) {
+    for request in queued {
       guard request.type == "execute_request" else {
         handle(request, on: channels.shell)
         continue
