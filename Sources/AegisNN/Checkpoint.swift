@@ -60,6 +60,11 @@ public enum Checkpoint {
     try loadState(try SafeTensorsFile.read(path: path).tensors, into: model, source: path)
   }
 
+  /// Loads every tensor of the model from `tensors` (named as in `stateDict`), all or nothing.
+  public static func load(_ tensors: [String: Tensor], into model: Model, source: String) throws {
+    try loadState(tensors, into: model, source: source)
+  }
+
   static func loadState(_ tensors: [String: Tensor], into model: Model, source: String) throws {
     let state = model.stateDict()
     var problems: [String] = []

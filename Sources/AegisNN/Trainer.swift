@@ -76,7 +76,7 @@ public enum Trainer {
   public static func train(
     _ model: Model, on data: Dataset, options: TrainingOptions, label: String = "train",
     loss: BatchLoss = standardLoss, evaluation: EpochEvaluation? = nil, accuracyName: String = "acc",
-    progress: ((TrainingProgress) -> Void)? = nil
+    resumption: TrainingResumption? = nil, progress: ((TrainingProgress) -> Void)? = nil
   ) throws -> History {
     let history = History(label: label)
     let trainable = model.parameters.filter(\.requiresGrad)
@@ -84,12 +84,30 @@ public enum Trainer {
     let batchesPerEpoch = (data.count + options.batchSize - 1) / options.batchSize
     let total = batchesPerEpoch * options.epochs
     var rng = RandomGenerator(seed: options.seed)
-    let start = Date()
+    let start = Date(), cpuStart = processCPUSeconds()
     var iteration = 0
     var startLoss = StartingLoss()
+    var firstEpoch = 1, earlierCPU = 0.0, earlierWall = 0.0
+    let run = runDescription(model, data, options, trainable: trainable.count)
+    if resumption != nil, model.allLayers().contains(where: { $0 is Dropout }) {
+      throw CheckpointError(message: "a run with dropout cannot be resumed exactly (its masks' random state is not saved); train it without a resume file")
+    }
+    if let resumption, let snapshot = try TrainingSnapshot.read(resumption.path) {
+      try snapshot.check(fits: run, path: resumption.path)
+      try Checkpoint.loadState(Dictionary(snapshot.model.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }), into: model, source: resumption.path)
+      optimizer.loadState(Dictionary(snapshot.optimizer.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }))
+      guard let restored = RandomGenerator(state: snapshot.random) else { throw CheckpointError(message: "\(resumption.path): bad random state; delete it to start over") }
+      rng = restored
+      iteration = snapshot.iteration
+      startLoss = snapshot.startLoss
+      for record in snapshot.records { history.append(record) }
+      (firstEpoch, earlierCPU, earlierWall) = (snapshot.epochsDone + 1, snapshot.cpuSeconds, snapshot.wallSeconds)
+      try resumption.restore(snapshot)
+    }
+    let iterationAtStart = iteration
     let wasTraining = model.isTraining
     defer { model.setTraining(wasTraining) }
-    for epoch in 1...max(options.epochs, 1) {
+    for epoch in stride(from: firstEpoch, through: max(options.epochs, 1), by: 1) {
       model.setTraining(true)
       let epochStart = Date()
       var lossSum = 0.0, correct = 0, seen = 0, batchIndex = 0
@@ -113,7 +131,7 @@ public enum Trainer {
           var report = TrainingProgress(
             epoch: epoch, epochs: options.epochs, batch: batchIndex, batches: batchesPerEpoch,
             loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen), elapsed: elapsed,
-            remaining: elapsed / Double(iteration) * Double(total - iteration))
+            remaining: elapsed / Double(iteration - iterationAtStart) * Double(total - iteration))
           report.accuracyName = accuracyName
           progress(report)
         }
@@ -130,8 +148,24 @@ public enum Trainer {
       reportEpoch(history, metrics, startLoss: startLoss.value, kaimingAlready: model.config.initialization == .kaiming,
                   accuracyName: accuracyName, epoch: epoch, of: options.epochs,
                   batches: batchesPerEpoch, elapsed: Date().timeIntervalSince(start), progress: progress)
+      if let resumption {
+        let extra = resumption.extraState()
+        var snapshot = TrainingSnapshot(
+          epochsDone: epoch, iteration: iteration, random: rng.state, startLoss: startLoss, records: history.records, run: run,
+          cpuSeconds: earlierCPU + processCPUSeconds() - cpuStart, wallSeconds: earlierWall + Date().timeIntervalSince(start),
+          model: model.stateDict(), optimizer: optimizer.state)
+        (snapshot.extraTensors, snapshot.extraMetadata) = (extra.tensors, extra.metadata)
+        try snapshot.write(to: resumption.path)
+      }
     }
     return history
+  }
+
+  /// What a snapshot must match to continue this run: the same data size, schedule and seed.
+  static func runDescription(_ model: Model, _ data: Dataset, _ options: TrainingOptions, trainable: Int) -> [String: String] {
+    ["epochs": String(options.epochs), "batch_size": String(options.batchSize), "examples": String(data.count),
+     "seed": String(options.seed), "lr": String(options.learningRate), "optimizer": options.optimizer,
+     "schedule": "\(options.schedule)", "trainable_tensors": String(trainable), "model": model.config.json()]
   }
 
   /// Notes a failed-to-learn warning in the history and sends the end-of-epoch report.

@@ -26,8 +26,10 @@ public enum TrainingHealth {
 
 /// Running mean of the first `TrainingHealth.startBatches` batch losses of a run.
 public struct StartingLoss {
-  private var sum = 0.0, count = 0
+  public private(set) var sum = 0.0, count = 0
   public init() {}
+  /// Continues from a saved `sum` and `count` (a resumed run).
+  public init(sum: Double, count: Int) { self.sum = sum; self.count = count }
   public mutating func record(_ loss: Double) {
     guard count < TrainingHealth.startBatches else { return }
     sum += loss; count += 1

@@ -62,11 +62,3 @@ extension PlanCellRunner {
     try record.write(to: plan.recordPath(f4))
   }
 }
-
-/// User + system CPU time of this process so far, in seconds.
-func processCPUSeconds() -> Double {
-  var usage = rusage()
-  getrusage(RUSAGE_SELF.rawValue, &usage)
-  func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}

@@ -40,6 +40,7 @@ public struct PlanCellRunner {
     let mode = try PretrainingMode(parsing: cell.kind == .run ? "P1" : cell.pretraining)
     var row: GridCell?
     var curves: StudyRecord.Curves?
+    var earlier = (cpuSeconds: 0.0, wallSeconds: 0.0)  // what killed attempts of this cell had done
     switch cell.kind {
     case .pretrain:
       guard let task = grid.tasks.first(where: { $0.name == cell.task }) else { throw PlanError("cell \(id): the script's grid has no task \(cell.task)") }
@@ -53,7 +54,7 @@ public struct PlanCellRunner {
                                                         options: grid.taskEnsembleOptions(seed: cell.seed), progress: progress)
       try Checkpoint.save(result.model, to: plan.checkpointPath(id))
     case .finetune:
-      (row, curves) = try fineTune(cell, mode: mode, config: config, progress: progress)
+      (row, curves, earlier) = try fineTune(cell, mode: mode, config: config, progress: progress)
     case .modelEnsemble:
       row = try modelEnsemble(cell, mode: mode)
     case .autoattack:
@@ -62,17 +63,21 @@ public struct PlanCellRunner {
       throw PlanError("cell \(id) is a run of a general plan(...), but the script reached grid(...) first")
     }
     if let row, grid.studyName != nil {
-      try writeStudyRecord(cell, row, curves: curves, cpuSeconds: processCPUSeconds() - cpuStart)
+      try writeStudyRecord(cell, row, curves: curves, cpuSeconds: earlier.cpuSeconds + processCPUSeconds() - cpuStart)
     }
     let wrote = cell.kind == .finetune || cell.kind == .pretrain || cell.kind == .ensemblePretrain
-    let result = PlanResult(id: id, kind: cell.kind, cell: row, seconds: Date().timeIntervalSince(start), checkpoint: wrote ? "checkpoints/\(id).safetensors" : nil)
+    let result = PlanResult(id: id, kind: cell.kind, cell: row, seconds: earlier.wallSeconds + Date().timeIntervalSince(start),
+                            checkpoint: wrote ? "checkpoints/\(id).safetensors" : nil)
     try plan.write(result, to: plan.resultPath(id))
+    try? FileManager.default.removeItem(atPath: plan.progressPath(id))
     return result
   }
 
-  /// F1–F4 from the dependency's checkpoint (P1: the fresh model of the seed).
-  func fineTune(_ cell: PlanCell, mode: PretrainingMode, config: ModelConfig,
-                progress: ((TrainingProgress) -> Void)?) throws -> (GridCell, StudyRecord.Curves?) {
+  /// F1–F4 from the dependency's checkpoint (P1: the fresh model of the seed), continuing a
+  /// killed attempt from its last epoch (`progress/ID.safetensors`); also returns the CPU and
+  /// wall seconds the earlier attempts had put into the epochs it did not redo.
+  func fineTune(_ cell: PlanCell, mode: PretrainingMode, config: ModelConfig, progress: ((TrainingProgress) -> Void)?)
+    throws -> (GridCell, StudyRecord.Curves?, (cpuSeconds: Double, wallSeconds: Double)) {
     let variant = try FineTuningVariant(parsing: cell.finetuning ?? "")
     var pretrained = try ModelBuilder.build(config)
     var pretrainingSeconds = 0.0
@@ -81,15 +86,21 @@ public struct PlanCellRunner {
       pretrainingSeconds = try plan.result(dependency)?.seconds ?? 0
     }
     let start = Date()
+    var options = grid.fineTuningOptions(variant, seed: cell.seed, validation: validation)
+    options.resumePath = plan.progressPath(cell.id)
+    if let saved = try TrainingSnapshot.read(plan.progressPath(cell.id)) {
+      log?("continuing after epoch \(saved.epochsDone) of \(options.training.epochs) from progress/\(cell.id).safetensors (\(Int(saved.cpuSeconds)) CPU-s done before)")
+    }
     let result = try FineTuning.finetune(pretrained, on: train, attack: variant.isAdversarial ? grid.trainingAttack : nil,
-                                         options: grid.fineTuningOptions(variant, seed: cell.seed, validation: validation), progress: progress)
+                                         options: options, progress: progress)
     let (sa, ra) = try FineTuning.accuracies(result.bestModel, on: test, attack: grid.evaluationAttack, batchSize: grid.finetuneTraining.batchSize)
     try Checkpoint.save(result.bestModel, to: plan.checkpointPath(cell.id))
     let valSA = result.history.series("val_sa").map(\.value), valRA = result.history.series("val_ra").map(\.value)
     let curves = valSA.isEmpty || valSA.count != valRA.count ? nil : StudyRecord.Curves(valSA: valSA, valRA: valRA)
     return (GridCell(row: cell.row, pretraining: mode, finetuning: variant, seed: cell.seed, standardAccuracy: sa, robustAccuracy: ra,
-                     epochsToBestRobust: result.bestEpoch, seconds: Date().timeIntervalSince(start), pretrainingSeconds: pretrainingSeconds),
-            curves)
+                     epochsToBestRobust: result.bestEpoch, seconds: result.resumed.wallSeconds + Date().timeIntervalSince(start),
+                     pretrainingSeconds: pretrainingSeconds),
+            curves, (result.resumed.cpuSeconds, result.resumed.wallSeconds))
   }
 
   /// The averaged-probability ensemble of the member cells' best-RA models.

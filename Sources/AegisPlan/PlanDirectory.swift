@@ -4,6 +4,8 @@
 //   cells/ID.json        one cell's settings and dependencies
 //   results/ID.json      a finished cell (written last, atomically: its presence = done)
 //   checkpoints/ID.safetensors   the cell's model (pretrained, or best-RA fine-tuned)
+//   progress/ID.safetensors      an unfinished fine-tuning's state after its last epoch (the
+//                                next attempt continues from it; removed once the cell is done)
 //   errors/ID.json       the last failed attempt;  logs/ID.log  every attempt's output
 //   locks/ID.lock        the claim of a running cell (pid, host, start time, heartbeat)
 
@@ -35,6 +37,7 @@ public struct PlanDirectory: Sendable {
   public func resultPath(_ id: String) -> String { "\(path)/results/\(id).json" }
   public func checkpointPath(_ id: String) -> String { "\(path)/checkpoints/\(id).safetensors" }
   public func errorPath(_ id: String) -> String { "\(path)/errors/\(id).json" }
+  public func progressPath(_ id: String) -> String { "\(path)/progress/\(id).safetensors" }
   public func logPath(_ id: String) -> String { "\(path)/logs/\(id).log" }
   public func lockPath(_ id: String) -> String { "\(path)/locks/\(id).lock" }
   /// The study record (aegis-study-cell/1) of a measured cell, when the grid names a study.

@@ -77,6 +77,10 @@ public struct FineTuningOptions {
   public var headSeed: UInt64 = 0
   /// When set, the best-RA model is also saved there (atomically) each time it improves.
   public var checkpointPath: String? = nil
+  /// When set, the run's state (model, optimizer, random stream, history, best-RA model) is
+  /// saved there after every epoch, and a run that finds the file continues after its last
+  /// epoch, with the numbers the uninterrupted run would have had.
+  public var resumePath: String? = nil
 
   public init() {}
 }
@@ -94,6 +98,8 @@ public struct FineTuningResult {
   public let history: History
   /// Which tensors came from the pretrained backbone.
   public let transfer: TransferReport
+  /// Epochs and CPU/wall seconds done by the earlier processes this run resumed from (0 if none).
+  public var resumed: (epochs: Int, cpuSeconds: Double, wallSeconds: Double) = (0, 0, 0)
 }
 
 public enum FineTuning {
@@ -122,12 +128,24 @@ public enum FineTuning {
       }
     }
     let loss = attack.map { AdversarialTraining.loss(attack: $0, objective: options.objective, batchNormInTrainMode: options.batchNormInTrainMode, earlyStop: options.earlyStop) } ?? standardLoss
+    var resumed = (epochs: 0, cpuSeconds: 0.0, wallSeconds: 0.0)
+    let resumption = options.resumePath.map { path in
+      var r = TrainingResumption(path: path)
+      r.extraState = { tracker.state }
+      r.restore = { snapshot in
+        try tracker.restore(snapshot, like: model)
+        resumed = (snapshot.epochsDone, snapshot.cpuSeconds, snapshot.wallSeconds)
+      }
+      return r
+    }
     let history = try Trainer.train(model, on: data, options: options.training, label: model.label, loss: loss, evaluation: evaluation,
-                                    accuracyName: attack == nil ? "acc" : "adv_acc", progress: progress)
+                                    accuracyName: attack == nil ? "acc" : "adv_acc", resumption: resumption, progress: progress)
     history.settings = settings(variant, attack, evaluationAttack, validation, options)
-    return FineTuningResult(variant: variant, model: model, bestModel: tracker.model ?? model,
-                            bestEpoch: tracker.epoch ?? options.training.epochs, bestRobustAccuracy: tracker.robustAccuracy,
-                            history: history, transfer: transfer)
+    var result = FineTuningResult(variant: variant, model: model, bestModel: tracker.model ?? model,
+                                  bestEpoch: tracker.epoch ?? options.training.epochs, bestRobustAccuracy: tracker.robustAccuracy,
+                                  history: history, transfer: transfer)
+    result.resumed = resumed
+    return result
   }
 
   /// A fresh model of `pretrained`'s recipe with a new `classes`-way head and the transferred
@@ -198,5 +216,22 @@ final class BestRobustModel {
     if let path, let model {
       try Checkpoint.save(model, to: path, metadata: ["aegis.best_epoch": String(epoch), "aegis.val_ra": String(ra)])
     }
+  }
+
+  /// The best model so far and its epoch and RA, as a training snapshot's extra state.
+  var state: (tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) {
+    guard let model, let epoch, let robustAccuracy else { return ([], [:]) }
+    return (model.stateDict().map { ("best.\($0.name)", $0.tensor) },
+            ["best_epoch": String(epoch), "best_val_ra": String(robustAccuracy.bitPattern)])
+  }
+
+  /// Takes back the state saved by `state`; `like` gives the best model's architecture.
+  func restore(_ snapshot: TrainingSnapshot, like template: Model) throws {
+    guard let epochText = snapshot.extraMetadata["best_epoch"], let e = Int(epochText),
+          let raBits = snapshot.extraMetadata["best_val_ra"].flatMap({ UInt64($0) }) else { return }
+    let best = template.copy()
+    let tensors = snapshot.extraTensors.filter { $0.name.hasPrefix("best.") }.map { (String($0.name.dropFirst(5)), $0.tensor) }
+    try Checkpoint.load(Dictionary(tensors, uniquingKeysWith: { a, _ in a }), into: best, source: "the resume file's best model")
+    (model, epoch, robustAccuracy) = (best, e, Double(bitPattern: raBits))
   }
 }

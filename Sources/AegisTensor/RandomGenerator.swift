@@ -18,6 +18,23 @@ public struct RandomGenerator: RandomNumberGenerator {
     s0 = splitMix(&sm); s1 = splitMix(&sm); s2 = splitMix(&sm); s3 = splitMix(&sm)
   }
 
+  /// Everything the generator's next numbers depend on: restoring it continues the same stream
+  /// (a resumed training run draws exactly what the uninterrupted run would have).
+  public struct State: Equatable, Sendable {
+    public var words: [UInt64]
+    public var spareNormal: Float?
+    public init(words: [UInt64], spareNormal: Float?) { self.words = words; self.spareNormal = spareNormal }
+  }
+
+  public var state: State { State(words: [s0, s1, s2, s3], spareNormal: spareNormal) }
+
+  /// Continues the stream `state` was taken from; nil when it does not hold four words.
+  public init?(state: State) {
+    guard state.words.count == 4 else { return nil }
+    s0 = state.words[0]; s1 = state.words[1]; s2 = state.words[2]; s3 = state.words[3]
+    spareNormal = state.spareNormal
+  }
+
   public mutating func next() -> UInt64 {
     let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
     let t = s1 << 17

@@ -2,6 +2,7 @@
 // `grid(..., plan: DIR)`. The logic lives in AegisPlan; this file parses options and prints.
 
 import AegisLang
+import AegisNN
 import AegisPlan
 import AegisSSL
 import ArgumentParser
@@ -127,15 +128,24 @@ struct GridStatusCommand: ParsableCommand {
     for cell in s.cells {
       let state = s.states[cell.id] ?? .waiting
       var line = "  " + state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + cell.id
+      let saved = state == .running || state == .ready ? savedProgress(plan, cell.id) : nil
       switch state {
       case .running:
         if let o = s.owners[cell.id] { line += "  pid \(o.pid) on \(o.host), \(formatDuration(Date().timeIntervalSince1970 - o.startedAt))" }
+        if let saved { line += ", " + saved }
+      case .ready where saved != nil: line += "  continues after " + saved!
       case .failed: line += "  " + (plan.failure(cell.id)?.message.split(separator: "\n").first.map(String.init) ?? "") + "  (\(plan.logPath(cell.id)))"
       case .done: if !all { continue }; line += "  " + formatDuration(s.results[cell.id]?.seconds ?? 0)
       default: if !all { continue }
       }
       print(line)
     }
+  }
+
+  /// "epoch K of N saved" when an unfinished fine-tuning left its state in progress/ID.
+  func savedProgress(_ plan: PlanDirectory, _ id: String) -> String? {
+    guard let snapshot = try? TrainingSnapshot.read(plan.progressPath(id)) else { return nil }
+    return "epoch \(snapshot.epochsDone) of \(snapshot.run["epochs"] ?? "?") saved"
   }
 }
 

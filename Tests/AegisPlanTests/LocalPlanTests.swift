@@ -1,6 +1,8 @@
 // Plans run by the local runner: the same numbers as the in-process grid (bit for bit), and a
-// run killed with SIGKILL mid-cell resumes in a new process without re-running finished cells.
+// run killed with SIGKILL mid-cell resumes in a new process without re-running finished cells,
+// and a fine-tuning cell killed mid-run continues after its last saved epoch.
 
+import AegisNN
 import AegisPlan
 import AegisTensor
 import AegisSSL
@@ -174,5 +176,43 @@ final class LocalPlanTests: XCTestCase {
     }
     XCTAssertTrue(started(victim.id), output)
     XCTAssertEqual(try plan.collect().cells.count, 4)
+  }
+
+  /// A fine-tuning cell killed with SIGKILL after some epochs continues from progress/ID in the
+  /// next attempt, runs only the remaining epochs and gives the uninterrupted cell's numbers.
+  func testKilledFineTuningCellContinuesAfterItsLastEpoch() throws {
+    try PlanFixture.requireData()
+    let dir = try PlanFixture.temporaryDirectory("resume")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let epochs = 6
+    let expected = PlanFixture.measurements(try PlanFixture.inProcessCells(seeds: 1, finetuneEpochs: epochs, in: dir))
+    try PlanFixture.writePlan(seeds: 1, finetuneEpochs: epochs, in: dir, plan: "plan")
+    let plan = try PlanDirectory.open(dir + "/plan")
+    let id = "s0-none-P1F4"
+    let progress = plan.progressPath(id)
+    let victim = try PlanFixture.start(["cell", "plan", id], in: dir, tag: "victim")
+    var saved: TrainingSnapshot?
+    XCTAssertTrue(PlanFixture.waitUntil(timeout: 120) {
+      saved = try? TrainingSnapshot.read(progress)
+      return saved != nil || !victim.isRunning
+    })
+    kill(victim.pid, SIGKILL)
+    XCTAssertTrue(PlanFixture.waitUntil(timeout: 10) { !victim.isRunning })
+    let done = try XCTUnwrap(saved, "no progress file while the cell ran").epochsDone
+    XCTAssertLessThan(done, epochs, "killed before its last epoch")
+    XCTAssertFalse(plan.isDone(id), "killed mid-cell: no result")
+    let atKill = try XCTUnwrap(try TrainingSnapshot.read(progress)).epochsDone
+    XCTAssertGreaterThanOrEqual(atKill, done)
+    let (_, status0) = try PlanFixture.run(["grid", "status", "plan"], in: dir)
+    XCTAssertTrue(status0.contains("\(id)  continues after epoch \(atKill) of \(epochs) saved"), status0)
+
+    let (status, output) = try PlanFixture.run(["cell", "plan", id], in: dir)
+    XCTAssertEqual(status, 0, output)
+    XCTAssertTrue(output.contains("continuing after epoch \(atKill) of \(epochs)"), output)
+    XCTAssertFalse(output.contains("epoch 1/\(epochs)"), "the saved epochs did not run again: \(output)")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: progress), "the progress file is removed once the cell is done")
+    let cell = try XCTUnwrap(try plan.collect().cells.first { $0.finetuning.rawValue == "F4" && $0.row == "none" })
+    let key = "none P1F4 s0"
+    XCTAssertEqual(PlanFixture.measurements([cell])[key], expected[key], "resumed = uninterrupted, bit for bit")
   }
 }

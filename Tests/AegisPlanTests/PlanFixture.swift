@@ -27,17 +27,19 @@ enum PlanFixture {
     }
   }
 
-  /// `args`: "run" OUT.json SEEDS, or "plan" DIR SEEDS.
+  /// `args`: "run" OUT.json SEEDS [FINETUNE_EPOCHS], or "plan" DIR SEEDS [FINETUNE_EPOCHS].
   static let script = """
     mode = args[0]
     seeds = [0]
     if num(args[2]) > 1 { seeds = [0, 1] }
+    finetune_epochs = 1
+    if len(args) > 3 { finetune_epochs = num(args[3]) }
     data = fashion_mnist("train", limit: 400)
     test = fashion_mnist("test", limit: 100)
     p = nil
     if mode == "plan" { p = args[1] }
     t = grid(data, test, tasks: [rotation()], pretraining: ["P1", "P3"], finetuning: ["F1", "F4"], seeds: seeds,
-             model: resnet(depth: 8, width: 4, data: data), pretrain_epochs: 1, finetune_epochs: 1, lr: 0.05, batch: 64,
+             model: resnet(depth: 8, width: 4, data: data), pretrain_epochs: 1, finetune_epochs: finetune_epochs, lr: 0.05, batch: 64,
              attack: pgd(eps: 0.1, steps: 2), eval_attack: pgd(eps: 0.1, steps: 3), validation: 50, plan: p)
     if mode == "run" { export t args[1] }
     """
@@ -92,19 +94,19 @@ enum PlanFixture {
   static func isGone(_ pid: Int32) -> Bool { LockOwner.processStart(pid) == nil }
 
   /// The whole grid in one process (`grid` as it always ran), as its exported cells.
-  static func inProcessCells(seeds: Int, in dir: String) throws -> [GridCell] {
+  static func inProcessCells(seeds: Int, finetuneEpochs: Int = 1, in dir: String) throws -> [GridCell] {
     let script = try writeScript(in: dir)
     let out = dir + "/in-process-\(seeds).json"
-    let (status, output) = try run([script, "run", out, String(seeds)], in: dir)
+    let (status, output) = try run([script, "run", out, String(seeds), String(finetuneEpochs)], in: dir)
     guard status == 0 else { XCTFail("in-process grid failed: \(output)"); return [] }
     struct Export: Decodable { let cells: [GridCell] }
     return try JSONDecoder().decode(Export.self, from: Data(contentsOf: URL(fileURLWithPath: out))).cells
   }
 
   /// Writes the plan of the tiny grid to `plan` (relative to `dir`).
-  static func writePlan(seeds: Int, in dir: String, plan: String) throws {
+  static func writePlan(seeds: Int, finetuneEpochs: Int = 1, in dir: String, plan: String) throws {
     let script = try writeScript(in: dir)
-    let (status, output) = try run([script, "plan", plan, String(seeds)], in: dir)
+    let (status, output) = try run([script, "plan", plan, String(seeds), String(finetuneEpochs)], in: dir)
     XCTAssertEqual(status, 0, output)
   }
 
