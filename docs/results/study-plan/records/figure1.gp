@@ -15,11 +15,13 @@ set ylabel 'robust accuracy (RA)'
 set grid
 set key box outside right top
 set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
-plot 'figure1.dat' index 0 using 1:2:3:4 with xyerrorbars pt 7 ps 1.2 title 'P1F4', \
-     'figure1.dat' index 1 using 1:2:3:4 with xyerrorbars pt 5 ps 1.2 title 'jigsaw P2F4', \
-     'figure1.dat' index 2 using 1:2:3:4 with xyerrorbars pt 9 ps 1.2 title 'jigsaw P3F4', \
-     'figure1.dat' index 3 using 1:2:3:4 with xyerrorbars pt 11 ps 1.2 title 'rotation P2F4', \
-     'figure1.dat' index 4 using 1:2:3:4 with xyerrorbars pt 13 ps 1.2 title 'rotation P3F4', \
-     'figure1.dat' index 5 using 1:2:3:4 with xyerrorbars pt 15 ps 1.2 title 'selfie P2F4', \
-     'figure1.dat' index 6 using 1:2:3:4 with xyerrorbars pt 7 ps 1.2 title 'selfie P3F4'
+plot 'figure1.dat' index 0 using 1:2:3:4 with xyerrorbars pt 7 ps 1.2 title 'P1F1', \
+     'figure1.dat' index 1 using 1:2:3:4 with xyerrorbars pt 5 ps 1.2 title 'P1F4', \
+     'figure1.dat' index 2 using 1:2:3:4 with xyerrorbars pt 9 ps 1.2 title 'jigsaw P2F4', \
+     'figure1.dat' index 3 using 1:2:3:4 with xyerrorbars pt 11 ps 1.2 title 'jigsaw P3F4', \
+     'figure1.dat' index 4 using 1:2:3:4 with xyerrorbars pt 13 ps 1.2 title 'model-ensemble P3F4', \
+     'figure1.dat' index 5 using 1:2:3:4 with xyerrorbars pt 15 ps 1.2 title 'rotation P2F4', \
+     'figure1.dat' index 6 using 1:2:3:4 with xyerrorbars pt 7 ps 1.2 title 'rotation P3F4', \
+     'figure1.dat' index 7 using 1:2:3:4 with xyerrorbars pt 5 ps 1.2 title 'selfie P2F4', \
+     'figure1.dat' index 8 using 1:2:3:4 with xyerrorbars pt 9 ps 1.2 title 'selfie P3F4'
 unset output
