@@ -158,6 +158,7 @@ private let finetuneBuiltin = Builtin(
   parameters: [Parameter("model", .object("Model"), doc: "the pretrained model (not changed)"), Parameter("data", .object("Dataset"), doc: "labelled training data"),
                Parameter("mode", .choice(["full", "partial"]), default: .string("full"), doc: "train everything, or only the head (backbone frozen)"),
                Parameter("checkpoint", .optional(.string), default: .nil, doc: "also save the best-RA model to this .safetensors file"),
+               resumeParameter,
                Parameter("label", .optional(.string), default: .nil, doc: "name of the fine-tuned model in tables and plots")]
     + adversarialParameters + optimizationParameters + validationParameters,
   returns: "Model", example: "clf = finetune(pre, data, mode: \"full\", attack: pgd(eps: 0.1), epochs: 5, validation: test)",
@@ -172,6 +173,7 @@ private let finetuneBuiltin = Builtin(
   options.earlyStop = try args.bool("early_stop")
   options.headSeed = options.training.seed
   options.checkpointPath = try args.optionalString("checkpoint")
+  options.resumePath = try args.optionalString("resume")
   switch try args.string("objective") {
   case "mixed": options.objective = .mixed
   case "trades": options.objective = .trades(beta: try args.number("beta"))

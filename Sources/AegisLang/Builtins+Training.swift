@@ -113,7 +113,7 @@ private let trainBuiltin = Builtin(
   summary: "Train a model in place (standard, or adversarial with `attack:`); returns its History.",
   details: "Ctrl-C stops after the current batch; the model keeps the weights of its last completed batch.",
   parameters: [Parameter("model", .object("Model"), doc: "the model (changed in place)"),
-               Parameter("data", .object("Dataset"), doc: "training data")]
+               Parameter("data", .object("Dataset"), doc: "training data"), resumeParameter]
     + optimizationParameters + adversarialParameters + validationParameters,
   returns: "History", example: "h = train(net, train, epochs: 2, attack: pgd(eps: 0.1), validation: test, eval_attack: pgd(steps: 20))",
   paperReference: "Madry et al. 2018 (PGD training); Zhang et al. 2019 (TRADES)", exampleNeedsFiles: true
@@ -132,12 +132,18 @@ private let trainBuiltin = Builtin(
   let label = args.has("attack") ? "adversarial training" : "training"
   let history = try runTraining(interp) {
     try Trainer.train(model, on: data, options: options, label: model.label, loss: loss, evaluation: evaluation,
-                      accuracyName: args.has("attack") ? "adv_acc" : "acc", progress: ProgressDisplay.callback(label: "", output: interp.output))
+                      accuracyName: args.has("attack") ? "adv_acc" : "acc", resumption: try args.optionalString("resume").map(TrainingResumption.init(path:)),
+                      progress: ProgressDisplay.callback(label: "", output: interp.output))
   }
   history.settings["recipe"] = "\(label), \(options.epochs) epochs, lr \(options.learningRate), batch \(options.batchSize), \(options.schedule.label), warm-up \(options.warmupSteps(total: options.epochs * ((data.count + options.batchSize - 1) / options.batchSize))) steps, seed \(options.seed)"
   if let a = try args.optionalObject("attack", as: AttackObject.self) { history.settings["attack"] = a.attack.description }
   return .object(HistoryObject(history))
 }
+
+/// `resume:` of `train` and `finetune`: a long run killed or stopped continues after its last epoch.
+let resumeParameter = Parameter(
+  "resume", .optional(.string), default: .nil,
+  doc: "save the run's whole state to this .safetensors file after every epoch; a run that finds it continues after its last epoch, with the numbers of an uninterrupted run (same arguments needed)")
 
 private let accuracyBuiltin = Builtin(
   name: "accuracy", category: "training", summary: "Clean top-1 accuracy of a model (eval mode) on a dataset.",
