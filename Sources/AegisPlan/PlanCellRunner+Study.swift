@@ -43,7 +43,13 @@ extension PlanCellRunner {
     // One log line per attack: the suite can run for an hour with nothing else to show.
     let stage: (String) -> Void = { [log] line in log?("cell \(cell.id): " + line) }
     stage("AutoAttack (\(suite.map(\.name).joined(separator: ", "))) on \(subset.count) test images")
-    let worst = try RobustEvaluation.evaluate(model, on: subset, attacks: suite, batchSize: batch, progress: stage)
+    // Saved after every attacked batch: a killed attempt continues from its last batch.
+    let progressFile = plan.evaluationProgressPath(cell.id)
+    let saved = try EvaluationProgress.read(progressFile)
+    if let saved {
+      stage("continuing after \(saved.finished.count) of \(suite.count) attacks and \(saved.candidatesDone) candidates of the next (\(Int(saved.cpuSeconds)) CPU-s done before)")
+    }
+    let worst = try RobustEvaluation.evaluate(model, on: subset, attacks: suite, batchSize: batch, resumePath: progressFile, progress: stage)
     let reference = try RobustEvaluation.evaluate(model, on: subset, attacks: [grid.evaluationAttack], batchSize: batch)
     guard FileManager.default.fileExists(atPath: plan.recordPath(f4)) else {
       throw PlanError("cell \(cell.id): no study record of \(f4) at \(plan.recordPath(f4)) (the grid must name a study: grid(..., study: \"name\"))")
@@ -58,7 +64,8 @@ extension PlanCellRunner {
     record.settings["autoattack_images"] = String(subset.count)
     record.settings["autoattack_breakdown"] = worst.breakdown.map { "\($0.attack) \(String(format: "%.4f", $0.accuracy))" }.joined(separator: "; ")
     record.settings["autoattack_flags"] = worst.flags.joined(separator: " | ")
-    record.settings["autoattack_cpu_seconds"] = String(format: "%.0f", processCPUSeconds() - cpuStart)
+    record.settings["autoattack_cpu_seconds"] = String(format: "%.0f", (saved?.cpuSeconds ?? 0) + processCPUSeconds() - cpuStart)
     try record.write(to: plan.recordPath(f4))
+    try? FileManager.default.removeItem(atPath: progressFile)
   }
 }

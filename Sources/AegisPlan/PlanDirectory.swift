@@ -6,6 +6,7 @@
 //   checkpoints/ID.safetensors   the cell's model (pretrained, or best-RA fine-tuned)
 //   progress/ID.safetensors      an unfinished fine-tuning's state after its last epoch (the
 //                                next attempt continues from it; removed once the cell is done)
+//   progress/ID.json             an unfinished AutoAttack cell's state after its last attacked batch
 //   errors/ID.json       the last failed attempt;  logs/ID.log  every attempt's output
 //   locks/ID.lock        the claim of a running cell (pid, host, start time, heartbeat)
 
@@ -38,6 +39,7 @@ public struct PlanDirectory: Sendable {
   public func checkpointPath(_ id: String) -> String { "\(path)/checkpoints/\(id).safetensors" }
   public func errorPath(_ id: String) -> String { "\(path)/errors/\(id).json" }
   public func progressPath(_ id: String) -> String { "\(path)/progress/\(id).safetensors" }
+  public func evaluationProgressPath(_ id: String) -> String { "\(path)/progress/\(id).json" }
   public func logPath(_ id: String) -> String { "\(path)/logs/\(id).log" }
   public func lockPath(_ id: String) -> String { "\(path)/locks/\(id).lock" }
   /// The study record (aegis-study-cell/1) of a measured cell, when the grid names a study.

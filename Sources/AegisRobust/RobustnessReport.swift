@@ -36,22 +36,45 @@ public enum RobustEvaluation {
   /// Evaluates `classifier` on `data` under `attacks` (each only on still-robust points).
   /// `progress` hears one line per finished attack (what is still robust, and how long it took),
   /// for runs long enough that silence would look like a hang (AutoAttack on 1,000 images).
+  /// With `resumePath`, the state is saved there after every attacked batch (`afterBatch` sees
+  /// it), and a run that finds the file continues from it with the same result.
   public static func evaluate(_ classifier: Classifier, on data: Dataset, attacks: [Attack], batchSize: Int = 256,
+                              resumePath: String? = nil, afterBatch: ((EvaluationProgress) -> Void)? = nil,
                               progress: ((String) -> Void)? = nil) throws -> RobustnessReport {
-    var robust = try cleanCorrect(classifier, data, batchSize: batchSize)
-    let clean = Double(robust.filter { $0 }.count) / Double(max(data.count, 1))
-    var report = RobustnessReport(model: classifier.label, examples: data.count, cleanAccuracy: clean, breakdown: [], individual: [:], flags: [])
-    let cleanRobust = robust
-    for attack in attacks {
-      let start = Date()
-      let broken = try brokenBy(attack, classifier, data, among: robust, batchSize: batchSize)
-      var alone = cleanRobust
-      for i in broken { robust[i] = false; alone[i] = false }
-      let left = robust.filter { $0 }.count, accuracy = Double(left) / Double(max(data.count, 1))
-      let seconds = Date().timeIntervalSince(start)
-      report.breakdown.append((attack.name, attack.description, accuracy, seconds))
-      progress?(String(format: "%@: %d of %d still robust (%.1f%%) after %.0f s", attack.name, left, data.count, accuracy * 100, seconds))
+    let run = ["examples": String(data.count), "batch_size": String(batchSize), "model": classifier.label,
+               "attacks": attacks.map(\.description).joined(separator: " | ")]
+    var state: EvaluationProgress
+    if let resumePath, let saved = try EvaluationProgress.read(resumePath) {
+      try saved.check(fits: run, path: resumePath)
+      state = saved
+    } else {
+      let correct = try cleanCorrect(classifier, data, batchSize: batchSize)
+      state = EvaluationProgress(run: run, cleanCorrect: correct, robust: correct, finished: [], candidatesDone: 0, broken: [],
+                                 currentSeconds: 0, cpuSeconds: 0)
     }
+    let cpuStart = processCPUSeconds() - state.cpuSeconds
+    let n = Double(max(data.count, 1))
+    for attack in attacks.dropFirst(state.finished.count) {
+      let start = Date().addingTimeInterval(-state.currentSeconds)
+      let broken = try brokenBy(attack, classifier, data, among: state.robust, batchSize: batchSize,
+                                resumingAt: state.candidatesDone, broken: state.broken) { done, broken in
+        guard resumePath != nil || afterBatch != nil else { return }
+        (state.candidatesDone, state.broken) = (done, broken)
+        (state.currentSeconds, state.cpuSeconds) = (Date().timeIntervalSince(start), processCPUSeconds() - cpuStart)
+        if let resumePath { try state.write(to: resumePath) }
+        afterBatch?(state)
+      }
+      for i in broken { state.robust[i] = false }
+      let left = state.robust.filter { $0 }.count, seconds = Date().timeIntervalSince(start)
+      state.finished.append(.init(attack: attack.name, settings: attack.description, accuracy: Double(left) / n, seconds: seconds))
+      (state.candidatesDone, state.broken, state.currentSeconds) = (0, [], 0)
+      state.cpuSeconds = processCPUSeconds() - cpuStart
+      if let resumePath { try state.write(to: resumePath) }
+      progress?(String(format: "%@: %d of %d still robust (%.1f%%) after %.0f s", attack.name, left, data.count, Double(left) / n * 100, seconds))
+    }
+    let clean = Double(state.cleanCorrect.filter { $0 }.count) / n
+    var report = RobustnessReport(model: classifier.label, examples: data.count, cleanAccuracy: clean,
+                                  breakdown: state.finished.map { ($0.attack, $0.settings, $0.accuracy, $0.seconds) }, individual: [:], flags: [])
     report.flags = SanityChecks.flags(for: report, classes: classifier.numClasses)
     return report
   }
@@ -71,9 +94,16 @@ public enum RobustEvaluation {
 
   /// Indices (into `data`) among the `candidates` that `attack` fools.
   public static func brokenBy(_ attack: Attack, _ classifier: Classifier, _ data: Dataset, among candidates: [Bool], batchSize: Int) throws -> [Int] {
+    try brokenBy(attack, classifier, data, among: candidates, batchSize: batchSize, resumingAt: 0, broken: []) { _, _ in }
+  }
+
+  /// `brokenBy`, starting after the first `resumingAt` candidates (of which `broken` broke);
+  /// `afterBatch` hears how many candidates are done and which broke, after every batch.
+  static func brokenBy(_ attack: Attack, _ classifier: Classifier, _ data: Dataset, among candidates: [Bool], batchSize: Int,
+                       resumingAt first: Int, broken alreadyBroken: [Int], afterBatch: (Int, [Int]) throws -> Void) throws -> [Int] {
     let indices = candidates.indices.filter { candidates[$0] }
-    var broken: [Int] = []
-    var start = 0
+    var broken = alreadyBroken
+    var start = first
     while start < indices.count {
       let chunk = Array(indices[start..<min(start + batchSize, indices.count)])
       let (images, labels) = try data.batch(at: chunk)
@@ -81,6 +111,7 @@ public enum RobustEvaluation {
       let targetsFooled = ClassifierState.forAttack(classifier) { withoutGrad { classifier.logits(adversarial) }.argmax(axis: -1) }
       for (k, p) in targetsFooled.enumerated() where p != labels[k] { broken.append(chunk[k]) }
       start += batchSize
+      try afterBatch(min(start, indices.count), broken)
     }
     return broken
   }

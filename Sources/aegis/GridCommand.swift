@@ -4,6 +4,7 @@
 import AegisLang
 import AegisNN
 import AegisPlan
+import AegisRobust
 import AegisSSL
 import ArgumentParser
 import Foundation
@@ -142,10 +143,15 @@ struct GridStatusCommand: ParsableCommand {
     }
   }
 
-  /// "epoch K of N saved" when an unfinished fine-tuning left its state in progress/ID.
+  /// "epoch K of N saved" when an unfinished fine-tuning left its state in progress/ID, "attack K
+  /// of N (C candidates) saved" for an unfinished evaluation.
   func savedProgress(_ plan: PlanDirectory, _ id: String) -> String? {
-    guard let snapshot = try? TrainingSnapshot.read(plan.progressPath(id)) else { return nil }
-    return "epoch \(snapshot.epochsDone) of \(snapshot.run["epochs"] ?? "?") saved"
+    if let snapshot = try? TrainingSnapshot.read(plan.progressPath(id)) {
+      return "epoch \(snapshot.epochsDone) of \(snapshot.run["epochs"] ?? "?") saved"
+    }
+    guard let evaluation = try? EvaluationProgress.read(plan.evaluationProgressPath(id)) else { return nil }
+    let attacks = evaluation.run["attacks"]?.components(separatedBy: " | ").count ?? 0
+    return "\(evaluation.finished.count) of \(attacks) attacks and \(evaluation.candidatesDone) candidates of the next saved"
   }
 }
 

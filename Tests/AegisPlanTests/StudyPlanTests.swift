@@ -53,5 +53,9 @@ final class StudyPlanTests: XCTestCase {
     XCTAssertTrue(record.settings["autoattack_breakdown"]?.contains("Square-5000") ?? false, record.settings.description)
     XCTAssertGreaterThan(record.cpuSeconds ?? 0, 0)
     XCTAssertTrue(plan.isDone("s0-none-P1F4-AA"))
+    for id in ["s0-none-P1F4", "s0-none-P1F4-AA"] {
+      XCTAssertFalse(FileManager.default.fileExists(atPath: plan.progressPath(id)), "no training progress left once \(id) is done")
+      XCTAssertFalse(FileManager.default.fileExists(atPath: plan.evaluationProgressPath(id)), "no evaluation progress left once \(id) is done")
+    }
   }
 }

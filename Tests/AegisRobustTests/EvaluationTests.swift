@@ -51,6 +51,40 @@ final class EvaluationTests: XCTestCase {
     XCTAssertTrue(report.description.contains("worst case"))
   }
 
+  /// Stopped in the middle of its second attack and continued from the progress file, the
+  /// worst-case evaluation gives exactly the uninterrupted breakdown.
+  func testStoppedEvaluationContinuesFromItsLastBatch() throws {
+    let model = try Fixtures.standardModel()
+    let test = try Fixtures.fashion(.test, 200)
+    // A small ε leaves enough points robust after PGD for Square to take several batches.
+    let attacks = [try Fixtures.attack(.pgd, eps: 0.01) { $0.steps = 5 }, try Fixtures.attack(.square, eps: 0.01) { $0.queries = 40 },
+                   try Fixtures.attack(.fgsm, eps: 0.01)]
+    let whole = try RobustEvaluation.evaluate(model, on: test, attacks: attacks, batchSize: 32)
+    let path = NSTemporaryDirectory() + "aegis-eval-progress-\(getpid())/AA.json"
+    defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    Cancellation.reset()
+    defer { Cancellation.reset() }
+    XCTAssertThrowsError(try RobustEvaluation.evaluate(model, on: test, attacks: attacks, batchSize: 32, resumePath: path, afterBatch: { state in
+      if state.finished.count == 1 && state.candidatesDone >= 32 { Cancellation.request() }
+    }))
+    Cancellation.reset()
+    let saved = try XCTUnwrap(try EvaluationProgress.read(path))
+    XCTAssertEqual(saved.finished.count, 1, "stopped during the second attack")
+    XCTAssertEqual(saved.candidatesDone, 32, "one batch of Square done")
+    XCTAssertGreaterThan(saved.robust.filter { $0 }.count, 64, "Square has batches left to run")
+    var batchesRun = 0
+    let resumed = try RobustEvaluation.evaluate(model, on: test, attacks: attacks, batchSize: 32, resumePath: path, afterBatch: { _ in batchesRun += 1 })
+    XCTAssertEqual(resumed.cleanAccuracy, whole.cleanAccuracy)
+    XCTAssertEqual(resumed.breakdown.map(\.accuracy), whole.breakdown.map(\.accuracy), "resumed = uninterrupted")
+    XCTAssertEqual(resumed.breakdown.map(\.attack), whole.breakdown.map(\.attack))
+    let squareCandidates = saved.robust.filter { $0 }.count
+    let fgsmCandidates = Int((whole.breakdown[1].accuracy * 200).rounded())
+    XCTAssertEqual(batchesRun, (squareCandidates - 32 + 31) / 32 + (fgsmCandidates + 31) / 32, "only the batches after the saved ones ran")
+    XCTAssertThrowsError(try RobustEvaluation.evaluate(model, on: test, attacks: Array(attacks.prefix(2)), batchSize: 32, resumePath: path)) {
+      XCTAssertTrue("\($0)".contains("different evaluation") && "\($0)".contains("attacks"), "\($0)")
+    }
+  }
+
   func testGradientMaskedModelRaisesFlags() throws {
     let masked = QuantizedClassifier(try Fixtures.standardModel())
     let test = try Fixtures.fashion(.test, 100)
