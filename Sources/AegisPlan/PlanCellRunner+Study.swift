@@ -66,6 +66,5 @@ extension PlanCellRunner {
     record.settings["autoattack_flags"] = worst.flags.joined(separator: " | ")
     record.settings["autoattack_cpu_seconds"] = String(format: "%.0f", (saved?.cpuSeconds ?? 0) + processCPUSeconds() - cpuStart)
     try record.write(to: plan.recordPath(f4))
-    try? FileManager.default.removeItem(atPath: progressFile)
   }
 }

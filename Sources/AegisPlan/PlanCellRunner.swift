@@ -69,7 +69,8 @@ public struct PlanCellRunner {
     let result = PlanResult(id: id, kind: cell.kind, cell: row, seconds: earlier.wallSeconds + Date().timeIntervalSince(start),
                             checkpoint: wrote ? "checkpoints/\(id).safetensors" : nil)
     try plan.write(result, to: plan.resultPath(id))
-    try? FileManager.default.removeItem(atPath: plan.progressPath(id))
+    // Only once the result is written: a kill before it must still find the saved progress.
+    for path in [plan.progressPath(id), plan.evaluationProgressPath(id)] { try? FileManager.default.removeItem(atPath: path) }
     return result
   }
 
