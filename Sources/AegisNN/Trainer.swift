@@ -93,7 +93,7 @@ public enum Trainer {
       throw CheckpointError(message: "a run with dropout cannot be resumed exactly (its masks' random state is not saved); train it without a resume file")
     }
     if let resumption, let snapshot = try TrainingSnapshot.read(resumption.path) {
-      try snapshot.check(fits: run, path: resumption.path)
+      try snapshot.check(fits: run, epochs: max(options.epochs, 1), batchesPerEpoch: batchesPerEpoch, path: resumption.path)
       try Checkpoint.loadState(Dictionary(snapshot.model.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }), into: model, source: resumption.path)
       optimizer.loadState(Dictionary(snapshot.optimizer.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a }))
       guard let restored = RandomGenerator(state: snapshot.random) else { throw CheckpointError(message: "\(resumption.path): bad random state; delete it to start over") }

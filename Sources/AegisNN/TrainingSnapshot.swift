@@ -53,12 +53,16 @@ public struct TrainingSnapshot {
     return snapshot
   }
 
-  /// Throws unless this snapshot was written by a run described by `run`.
-  func check(fits run: [String: String], path: String) throws {
+  /// Throws unless this snapshot was written by a run described by `run` (`epochs` epochs of
+  /// `batchesPerEpoch` steps) and its counters agree with each other (a damaged file is an error).
+  func check(fits run: [String: String], epochs: Int, batchesPerEpoch: Int, path: String) throws {
     let differing = Set(run.keys).union(self.run.keys).sorted().filter { run[$0] != self.run[$0] }
     guard differing.isEmpty else {
       let what = differing.prefix(3).map { "\($0) \(self.run[$0] ?? "none") → \(run[$0] ?? "none")" }.joined(separator: ", ")
       throw CheckpointError(message: "\(path) was written by a different run (\(what)); delete it to start this run over")
+    }
+    guard (0...epochs).contains(epochsDone), records.count == epochsDone, iteration == epochsDone * batchesPerEpoch else {
+      throw CheckpointError(message: "\(path) is damaged (\(epochsDone) epochs, \(records.count) history rows, \(iteration) steps do not agree); delete it to start the run over")
     }
   }
 

@@ -45,11 +45,17 @@ public struct EvaluationProgress: Codable, Equatable {
     }
   }
 
-  /// Throws unless this state was saved by a run described by `run`.
-  func check(fits run: [String: String], path: String) throws {
+  /// Throws unless this state was saved by a run described by `run` (of `examples` points and
+  /// `attacks` attacks) and is whole: a damaged file must be an error, not an index out of range.
+  func check(fits run: [String: String], examples: Int, attacks: Int, path: String) throws {
     let differing = Set(run.keys).union(self.run.keys).sorted().filter { run[$0] != self.run[$0] }
     guard differing.isEmpty else {
       throw AttackError("\(path) was saved by a different evaluation (\(differing.prefix(3).joined(separator: ", ")) differ); delete it to start this one over")
+    }
+    let candidates = robust.filter { $0 }.count
+    guard cleanCorrect.count == examples, robust.count == examples, finished.count <= attacks,
+          (0...candidates).contains(candidatesDone), broken.allSatisfy({ (0..<examples).contains($0) && robust[$0] }) else {
+      throw AttackError("\(path) is damaged (its masks or counts do not fit \(examples) examples and \(attacks) attacks); delete it to start the evaluation over")
     }
   }
 }

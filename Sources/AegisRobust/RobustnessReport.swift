@@ -45,7 +45,7 @@ public enum RobustEvaluation {
                "attacks": attacks.map(\.description).joined(separator: " | ")]
     var state: EvaluationProgress
     if let resumePath, let saved = try EvaluationProgress.read(resumePath) {
-      try saved.check(fits: run, path: resumePath)
+      try saved.check(fits: run, examples: data.count, attacks: attacks.count, path: resumePath)
       state = saved
     } else {
       let correct = try cleanCorrect(classifier, data, batchSize: batchSize)

@@ -80,6 +80,12 @@ final class EvaluationTests: XCTestCase {
     let squareCandidates = saved.robust.filter { $0 }.count
     let fgsmCandidates = Int((whole.breakdown[1].accuracy * 200).rounded())
     XCTAssertEqual(batchesRun, (squareCandidates - 32 + 31) / 32 + (fgsmCandidates + 31) / 32, "only the batches after the saved ones ran")
+    var damaged = saved
+    damaged.robust.removeLast()
+    try damaged.write(to: path)
+    XCTAssertThrowsError(try RobustEvaluation.evaluate(model, on: test, attacks: attacks, batchSize: 32, resumePath: path)) {
+      XCTAssertTrue("\($0)".contains("is damaged"), "\($0)")
+    }
     XCTAssertThrowsError(try RobustEvaluation.evaluate(model, on: test, attacks: Array(attacks.prefix(2)), batchSize: 32, resumePath: path)) {
       XCTAssertTrue("\($0)".contains("different evaluation") && "\($0)".contains("attacks"), "\($0)")
     }

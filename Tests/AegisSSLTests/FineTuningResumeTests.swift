@@ -54,6 +54,14 @@ final class FineTuningResumeTests: XCTestCase {
       XCTAssertEqual(resumed.history.series(metric).map(\.value), whole.history.series(metric).map(\.value), metric)
     }
     XCTAssertEqual(resumed.history.records.map(\.epoch), [1, 2, 3, 4])
+
+    // A file whose counters disagree (damaged, or edited by hand) is an error, never a crash.
+    var damaged = try XCTUnwrap(try TrainingSnapshot.read(path))
+    damaged.iteration += 1
+    try damaged.write(to: path)
+    XCTAssertThrowsError(try FineTuning.finetune(try Fixtures.resnet(width: 4), on: data, attack: attack, options: try options(resumePath: path))) {
+      XCTAssertTrue("\($0)".contains("is damaged") && "\($0)".contains("delete it"), "\($0)")
+    }
   }
 
   func testASnapshotOfAnotherRunIsRefusedWithWhatDiffers() throws {
